@@ -1,0 +1,47 @@
+"""Building stock-movement rows. Callers bulk-insert them in their own transaction."""
+
+from uuid import UUID
+
+from stockline.audit.actors import Actor
+from stockline.catalog.models import StockMovement
+
+
+def movement_build(
+    *,
+    actor: Actor,
+    channel: str,
+    product_id: UUID,
+    stock_before: int,
+    stock_after: int,
+    reason: str,
+    order_id: UUID | None = None,
+    audit_entry_id: UUID | None = None,
+    reference: str = "",
+    note: str = "",
+) -> StockMovement:
+    return StockMovement(
+        company_id=actor.company_id,
+        product_id=product_id,
+        delta=stock_after - stock_before,
+        stock_before=stock_before,
+        stock_after=stock_after,
+        reason=reason,
+        channel=channel,
+        actor_type=actor.type,
+        actor_user_id=actor.user_id,
+        actor_customer_id=actor.customer_id,
+        actor_api_key_id=actor.api_key_id,
+        actor_label=actor.label[:200],
+        order_id=order_id,
+        audit_entry_id=audit_entry_id,
+        reference=reference,
+        note=note[:200],
+    )
+
+
+def ledger_reconciles(product) -> bool:
+    """First recorded level + Σ deltas equals the product's current stock."""
+    movements = list(product.movements.order_by("created_at", "id").values("stock_before", "delta"))
+    if not movements:
+        return product.stock == 0
+    return movements[0]["stock_before"] + sum(m["delta"] for m in movements) == product.stock

@@ -1,0 +1,152 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from stockline.audit.actors import ActorType
+from stockline.catalog.stock_rules import (
+    effective_threshold,
+    stock_status,
+    stock_status_expression,
+    stock_status_q,
+)
+from stockline.core.channels import Channel
+from stockline.core.models import AppendOnlyModel, TimestampedModel
+
+DASHBOARD_UNITS = [
+    "each",
+    "case",
+    "pallet",
+    "box",
+    "bag",
+    "roll",
+    "sheet",
+    "lb",
+    "oz",
+    "kg",
+    "L",
+    "mL",
+]
+
+
+class ProductQuerySet(models.QuerySet):
+    def for_company(self, company_id):
+        return self.filter(company_id=company_id)
+
+    def with_stock_status(self):
+        return self.annotate(stock_status=stock_status_expression())
+
+    def with_stock_status_in(self, status: str):
+        return self.filter(stock_status_q(status))
+
+
+class Product(TimestampedModel):
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(max_length=200)
+    sku = models.CharField(max_length=100, null=True, blank=True)
+    description = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
+    category = models.CharField(max_length=100, blank=True, db_index=True)
+    unit = models.CharField(max_length=20, default="each")
+    price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    low_stock_threshold = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: use the company default."
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_gte_0"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_gte_0"),
+            models.CheckConstraint(
+                condition=Q(low_stock_threshold__isnull=True) | Q(low_stock_threshold__gte=0),
+                name="product_threshold_gte_0",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="product_name_not_empty"),
+            models.UniqueConstraint(fields=["company", "sku"], name="product_company_sku"),
+        ]
+        indexes = [
+            models.Index(fields=["company", "-created_at", "-id"], name="product_company_newest"),
+            models.Index(fields=["company", "is_active", "stock"], name="product_company_stock"),
+            models.Index(fields=["company", "name"], name="product_company_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.sku is not None:
+            self.sku = self.sku.strip() or None
+
+    @property
+    def effective_threshold(self) -> int:
+        return effective_threshold(
+            override=self.low_stock_threshold, company_default=self.company.low_stock_threshold
+        )
+
+    @property
+    def stock_status(self) -> str:
+        return stock_status(stock=self.stock, threshold=self.effective_threshold)
+
+
+class MovementReason(models.TextChoices):
+    ORDER = "ORDER", "Order"
+    EDIT = "EDIT", "Edited"
+    BULK_SET = "BULK_SET", "Bulk set"
+    BULK_DELTA = "BULK_DELTA", "Bulk delta"
+    IMPORT = "IMPORT", "CSV import"
+    API = "API", "REST API"
+    RESTOCK = "RESTOCK", "Restocked"
+
+
+class StockMovement(AppendOnlyModel):
+    """The ledger: one row per product per stock change. Append-only.
+
+    For every product: first movement's stock_before + Σ delta = current stock.
+    """
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="movements")
+    created_at = models.DateTimeField(auto_now_add=True)
+    delta = models.IntegerField()
+    stock_before = models.IntegerField()
+    stock_after = models.IntegerField()
+    reason = models.CharField(max_length=12, choices=MovementReason.choices)
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    actor_type = models.CharField(max_length=10, choices=ActorType.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_api_key_id = models.UUIDField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200)
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="movements"
+    )
+    audit_entry = models.ForeignKey(
+        "audit.AuditEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reference = models.CharField(max_length=64, blank=True, help_text="e.g. an import batch id")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stock_after=F("stock_before") + F("delta")),
+                name="movement_after_is_before_plus_delta",
+            ),
+            models.CheckConstraint(condition=Q(stock_after__gte=0), name="movement_after_gte_0"),
+            models.CheckConstraint(condition=Q(stock_before__gte=0), name="movement_before_gte_0"),
+        ]
+        indexes = [models.Index(fields=["product", "created_at"], name="movement_product_time")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.delta:+d} ({self.reason})"

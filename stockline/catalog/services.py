@@ -1,0 +1,367 @@
+"""Every write to a product, and every stock change outside order placement.
+
+Each service runs in one transaction, takes product row locks in pk order (catalog.locks),
+writes its stock movements and audit entry with the change, and raises a typed error from
+catalog.errors (or Django's ValidationError for field rules) without writing anything.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from stockline.accounts.permissions import Perm
+from stockline.audit.actors import Actor
+from stockline.audit.models import AuditAction
+from stockline.audit.services import audit_record
+from stockline.catalog.errors import ProductUnavailable, StockConflict, StockWouldGoNegative
+from stockline.catalog.ledger import movement_build
+from stockline.catalog.locks import product_lock, products_lock
+from stockline.catalog.models import MovementReason, Product, StockMovement
+from stockline.core.channels import Channel
+
+# Fields a caller may set through product_create / product_update.
+PRODUCT_FIELDS = (
+    "name",
+    "sku",
+    "description",
+    "category",
+    "unit",
+    "price",
+    "stock",
+    "low_stock_threshold",
+    "is_active",
+)
+
+# Bulk audit entries list at most this many products; the ledger keeps every one.
+BULK_AUDIT_DETAIL_LIMIT = 100
+
+_SKU_TAKEN = "A product with this SKU already exists."
+
+
+def _edit_reason(channel: str) -> str:
+    return {Channel.API: MovementReason.API, Channel.IMPORT: MovementReason.IMPORT}.get(
+        channel, MovementReason.EDIT
+    )
+
+
+def _audit_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _save_checked(product: Product, *, update_fields: list[str] | None = None) -> None:
+    """full_clean then save; a SKU race lost at the database becomes the same ValidationError."""
+    product.full_clean()
+    try:
+        with transaction.atomic():
+            product.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if "sku" in str(exc).lower():
+            raise ValidationError({"sku": [_SKU_TAKEN]}) from exc
+        raise
+
+
+def product_create(
+    *,
+    actor: Actor,
+    channel: str,
+    name: str,
+    price: Decimal,
+    sku: str | None = None,
+    description: str = "",
+    category: str = "",
+    unit: str = "each",
+    stock: int = 0,
+    low_stock_threshold: int | None = None,
+    is_active: bool = True,
+    reference: str = "",
+) -> Product:
+    """Create a product; its opening stock is the first row of its ledger."""
+    actor.require(Perm.MANAGE_PRODUCTS)
+    product = Product(
+        company_id=actor.company_id,
+        name=name,
+        sku=sku or None,
+        description=description or "",
+        category=category or "",
+        unit=unit or "each",
+        price=price,
+        stock=stock,
+        low_stock_threshold=low_stock_threshold,
+        is_active=is_active,
+    )
+    with transaction.atomic():
+        _save_checked(product)
+        entry = audit_record(
+            actor=actor,
+            action=AuditAction.PRODUCT_CREATED,
+            entity_type="product",
+            entity_id=product.id,
+            channel=channel,
+            metadata={f: _audit_value(getattr(product, f)) for f in PRODUCT_FIELDS},
+        )
+        movement_build(
+            actor=actor,
+            channel=channel,
+            product_id=product.id,
+            stock_before=0,
+            stock_after=product.stock,
+            reason=_edit_reason(channel),
+            audit_entry_id=entry.id,
+            reference=reference,
+            note="Opening stock",
+        ).save()
+    return product
+
+
+def product_update(
+    *,
+    actor: Actor,
+    channel: str,
+    product_id: UUID,
+    changes: dict,
+    expected_stock: int | None = None,
+    reference: str = "",
+) -> Product:
+    """Change any product fields. A stock change is logged with before/after in the ledger.
+
+    `expected_stock` turns a stock set into compare-and-set: StockConflict if the stock is
+    no longer that value (so a blind set never overwrites a concurrent sale).
+    """
+    actor.require(Perm.MANAGE_PRODUCTS)
+    unknown = set(changes) - set(PRODUCT_FIELDS)
+    if unknown:
+        raise ValidationError({f: ["Unknown field."] for f in sorted(unknown)})
+    with transaction.atomic():
+        product = product_lock(company_id=actor.company_id, product_id=product_id)
+        if product is None:
+            raise ProductUnavailable([product_id])
+        if expected_stock is not None and product.stock != expected_stock:
+            raise StockConflict(product_id=product.id, expected=expected_stock, actual=product.stock)
+        before = {f: getattr(product, f) for f in PRODUCT_FIELDS}
+        for name, value in changes.items():
+            if name == "sku":
+                value = value or None
+            setattr(product, name, value)
+        diff = {
+            f: [_audit_value(before[f]), _audit_value(getattr(product, f))]
+            for f in PRODUCT_FIELDS
+            if getattr(product, f) != before[f]
+        }
+        if not diff:
+            return product
+        _save_checked(product, update_fields=[*diff, "updated_at"])
+        entry = audit_record(
+            actor=actor,
+            action=AuditAction.PRODUCT_UPDATED,
+            entity_type="product",
+            entity_id=product.id,
+            channel=channel,
+            metadata={"changes": diff},
+        )
+        if "stock" in diff:
+            movement_build(
+                actor=actor,
+                channel=channel,
+                product_id=product.id,
+                stock_before=before["stock"],
+                stock_after=product.stock,
+                reason=_edit_reason(channel),
+                audit_entry_id=entry.id,
+                reference=reference,
+            ).save()
+    return product
+
+
+class BulkMode(StrEnum):
+    SET = "SET"
+    DELTA = "DELTA"
+
+
+@dataclass(frozen=True, slots=True)
+class BulkChange:
+    product_id: UUID
+    name: str
+    sku: str | None
+    before: int
+    after: int
+    clamped: bool  # a Delta that would have gone below zero, applied as "down to 0"
+
+
+@dataclass(slots=True)
+class BulkPlan:
+    mode: BulkMode
+    value: int
+    changes: list[BulkChange] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def clamped(self) -> list[BulkChange]:
+        return [c for c in self.changes if c.clamped]
+
+
+def stock_bulk_plan(*, products, mode: BulkMode, value: int) -> BulkPlan:
+    """What a bulk Set/Delta would do to these products, without writing anything."""
+    mode = BulkMode(mode)
+    if mode == BulkMode.SET and value < 0:
+        raise ValidationError({"value": ["Stock cannot be negative."]})
+    if mode == BulkMode.DELTA and value == 0:
+        raise ValidationError({"value": ["Enter a non-zero amount to add or subtract."]})
+    plan = BulkPlan(mode=mode, value=value)
+    for product in products:
+        target = value if mode == BulkMode.SET else product.stock + value
+        after = max(target, 0)
+        if after == product.stock:
+            plan.unchanged += 1
+            continue
+        plan.changes.append(
+            BulkChange(
+                product_id=product.id,
+                name=product.name,
+                sku=product.sku,
+                before=product.stock,
+                after=after,
+                clamped=target < 0,
+            )
+        )
+    return plan
+
+
+def stock_bulk_adjust(
+    *, actor: Actor, channel: str, product_ids: list[UUID], mode: BulkMode, value: int
+) -> BulkPlan:
+    """Set every selected product to `value`, or add `value` (±) to each, clamped at 0.
+
+    The applied delta is what the ledger records; one ProductBulkUpdated entry covers the
+    batch.
+    """
+    actor.require(Perm.MANAGE_PRODUCTS)
+    ids = list(dict.fromkeys(product_ids))
+    if not ids:
+        raise ValidationError({"product_ids": ["Select at least one product."]})
+    with transaction.atomic():
+        locked = products_lock(company_id=actor.company_id, product_ids=ids)
+        missing = [pid for pid in ids if pid not in locked]
+        if missing:
+            raise ProductUnavailable(missing)
+        plan = stock_bulk_plan(products=locked.values(), mode=mode, value=value)
+        if not plan.changes:
+            return plan
+        now = timezone.now()
+        for change in plan.changes:
+            product = locked[change.product_id]
+            product.stock = change.after
+            product.updated_at = now
+        Product.objects.bulk_update(
+            [locked[c.product_id] for c in plan.changes], ["stock", "updated_at"], batch_size=500
+        )
+        entry = audit_record(
+            actor=actor,
+            action=AuditAction.PRODUCT_BULK_UPDATED,
+            entity_type="product",
+            entity_id="bulk",
+            channel=channel,
+            metadata={
+                "field": "stock",
+                "mode": plan.mode.value,
+                "value": value,
+                "selected": len(ids),
+                "changed": len(plan.changes),
+                "clamped": len(plan.clamped),
+                "products": [
+                    {"id": str(c.product_id), "sku": c.sku, "before": c.before, "after": c.after}
+                    for c in plan.changes[:BULK_AUDIT_DETAIL_LIMIT]
+                ],
+            },
+        )
+        reason = MovementReason.BULK_SET if plan.mode == BulkMode.SET else MovementReason.BULK_DELTA
+        StockMovement.objects.bulk_create(
+            [
+                movement_build(
+                    actor=actor,
+                    channel=channel,
+                    product_id=c.product_id,
+                    stock_before=c.before,
+                    stock_after=c.after,
+                    reason=reason,
+                    audit_entry_id=entry.id,
+                    note="Clamped at 0" if c.clamped else "",
+                )
+                for c in plan.changes
+            ],
+            batch_size=500,
+        )
+    return plan
+
+
+def product_bulk_set_active(*, actor: Actor, channel: str, product_ids: list[UUID], is_active: bool) -> int:
+    """Activate or deactivate the selected products; returns how many changed."""
+    actor.require(Perm.MANAGE_PRODUCTS)
+    ids = list(dict.fromkeys(product_ids))
+    with transaction.atomic():
+        locked = products_lock(company_id=actor.company_id, product_ids=ids)
+        changed = [p for p in locked.values() if p.is_active != is_active]
+        if not changed:
+            return 0
+        Product.objects.filter(id__in=[p.id for p in changed]).update(
+            is_active=is_active, updated_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.PRODUCT_BULK_UPDATED,
+            entity_type="product",
+            entity_id="bulk",
+            channel=channel,
+            metadata={
+                "field": "is_active",
+                "value": is_active,
+                "selected": len(ids),
+                "changed": len(changed),
+                "products": [str(p.id) for p in changed[:BULK_AUDIT_DETAIL_LIMIT]],
+            },
+        )
+    return len(changed)
+
+
+def stock_adjust(
+    *, actor: Actor, channel: str, product_id: UUID, delta: int, note: str = ""
+) -> StockMovement:
+    """Add or remove `delta` units; refused (nothing written) if stock would go below zero."""
+    actor.require(Perm.MANAGE_PRODUCTS)
+    if delta == 0:
+        raise ValidationError({"delta": ["delta must not be zero."]})
+    with transaction.atomic():
+        product = product_lock(company_id=actor.company_id, product_id=product_id)
+        if product is None:
+            raise ProductUnavailable([product_id])
+        before = product.stock
+        if before + delta < 0:
+            raise StockWouldGoNegative(product_name=product.name, stock=before, delta=delta)
+        product.stock = before + delta
+        product.save(update_fields=["stock", "updated_at"])
+        entry = audit_record(
+            actor=actor,
+            action=AuditAction.STOCK_ADJUSTED,
+            entity_type="product",
+            entity_id=product.id,
+            channel=channel,
+            metadata={"stock": [before, product.stock], "delta": delta, "reason": note},
+        )
+        movement = movement_build(
+            actor=actor,
+            channel=channel,
+            product_id=product.id,
+            stock_before=before,
+            stock_after=product.stock,
+            reason=_edit_reason(channel),
+            audit_entry_id=entry.id,
+            note=note,
+        )
+        movement.save()
+    return movement

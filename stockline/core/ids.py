@@ -1,0 +1,20 @@
+"""Opaque, non-sequential public identifiers.
+
+UUIDv7: 48 bits of milliseconds then 74 random bits. Not guessable or enumerable, yet
+roughly time-ordered so B-tree inserts stay local and "newest first" pages are cheap.
+"""
+
+import os
+import time
+import uuid
+
+
+def uuid7() -> uuid.UUID:
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76  # version
+    value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits
+    value |= 0b10 << 62  # variant
+    value |= rand & ((1 << 62) - 1)  # rand_b, 62 bits
+    return uuid.UUID(int=value)

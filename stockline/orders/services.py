@@ -1,0 +1,306 @@
+"""Order placement and the status lifecycle: the single path for every channel."""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from stockline.accounts.models import Company
+from stockline.accounts.permissions import Perm
+from stockline.audit.actors import Actor, ActorType
+from stockline.audit.models import AuditAction
+from stockline.audit.services import audit_entry_build, audit_record
+from stockline.catalog.errors import InsufficientStock, InsufficientStockLine, ProductUnavailable
+from stockline.catalog.ledger import movement_build
+from stockline.catalog.locks import products_lock
+from stockline.catalog.models import MovementReason, Product, StockMovement
+from stockline.catalog.stock_rules import effective_threshold
+from stockline.catalog.stock_sql import TakenStock, stock_take
+from stockline.core.channels import ORDER_CHANNELS, Channel
+from stockline.customers.models import Customer, CustomerStatus
+from stockline.notifications.services import LowStockItem, low_stock_alert_enqueue
+from stockline.orders.errors import InvalidTransition, OrderError, OrderNotFound
+from stockline.orders.lifecycle import RESTOCKABLE_STATUSES, OrderStatus, can_transition
+from stockline.orders.models import Order, OrderLine
+
+PO_NUMBER_MAX = 100
+NOTES_MAX = 2000
+
+
+class OrderInvalid(OrderError):
+    """Malformed order input (the API answers 400)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineInput:
+    product_id: UUID
+    quantity: int
+
+
+def _merge_lines(lines: list[OrderLineInput]) -> "OrderedDict[UUID, int]":
+    """One line per product (quantities summed), validated, in primary-key order.
+
+    Merging first means two lines of one product are checked against stock together;
+    pk order means two orders over the same products lock rows in the same order.
+    """
+    if not lines:
+        raise OrderInvalid("At least one item is required")
+    merged: dict[UUID, int] = {}
+    for line in lines:
+        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int):
+            raise OrderInvalid("quantity must be a whole number")
+        if line.quantity < 1:
+            raise OrderInvalid("quantity must be at least 1")
+        merged[line.product_id] = merged.get(line.product_id, 0) + line.quantity
+    return OrderedDict(sorted(merged.items()))
+
+
+def _check_customer(*, actor: Actor, customer: Customer | None) -> None:
+    if customer is not None:
+        if customer.company_id != actor.company_id:
+            raise OrderError("Customer not found.")
+        if customer.status == CustomerStatus.BLOCKED:
+            raise OrderError("This customer's account is suspended.")
+    if actor.type == ActorType.CUSTOMER:
+        if customer is None or customer.id != actor.customer_id:
+            raise OrderError("Customers can only order for themselves.")
+    else:
+        actor.require(Perm.MANAGE_ORDERS)
+
+
+def _refusal(*, company_id: UUID, wanted: dict[UUID, int], failed: list[UUID]) -> Exception:
+    """Why the conditional updates of `failed` matched nothing: missing, inactive or short."""
+    rows = {
+        p["id"]: p
+        for p in Product.objects.filter(company_id=company_id, id__in=failed).values(
+            "id", "name", "stock", "is_active"
+        )
+    }
+    gone = [pid for pid in failed if pid not in rows]
+    if gone:
+        return ProductUnavailable(gone)
+    inactive = [rows[pid] for pid in failed if not rows[pid]["is_active"]]
+    if inactive:
+        return ProductUnavailable(
+            [p["id"] for p in inactive], f"{inactive[0]['name']} is no longer available."
+        )
+    return InsufficientStock(
+        [
+            InsufficientStockLine(
+                product_id=pid,
+                product_name=rows[pid]["name"],
+                requested=wanted[pid],
+                available=rows[pid]["stock"],
+            )
+            for pid in failed
+        ]
+    )
+
+
+def _next_order_number(company_id: UUID) -> tuple[int, int]:
+    """Bump the company's order counter; returns (number, company default threshold).
+
+    Runs after the stock updates so the company row is locked only for the last inserts.
+    """
+    table = connection.ops.quote_name(Company._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET order_number_seq = order_number_seq + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING order_number_seq, low_stock_threshold",
+            [Company._meta.pk.get_db_prep_value(company_id, connection)],
+        )
+        number, threshold = cursor.fetchone()
+    return number, threshold
+
+
+def order_place(
+    *,
+    actor: Actor,
+    channel: str,
+    lines: list[OrderLineInput],
+    customer: Customer | None = None,
+    po_number: str = "",
+    notes: str = "",
+) -> Order:
+    """Place an order: all of it (order, lines, stock, ledger, audit, alert job) or nothing.
+
+    Locks: each product row, in pk order, through its conditional decrement; then the
+    company row (order counter). Raises OrderInvalid, OrderError, ProductUnavailable or
+    InsufficientStock (listing every short line) and writes nothing.
+    Sends after commit: the low-stock email job, for storefront orders only.
+    """
+    if channel not in ORDER_CHANNELS:
+        raise OrderInvalid(f"Orders cannot be placed from {channel}.")
+    po_number = (po_number or "").strip()
+    notes = notes or ""
+    if len(po_number) > PO_NUMBER_MAX:
+        raise OrderInvalid(f"PO number must be at most {PO_NUMBER_MAX} characters.")
+    if len(notes) > NOTES_MAX:
+        raise OrderInvalid(f"Notes must be at most {NOTES_MAX} characters.")
+    wanted = _merge_lines(lines)
+    _check_customer(actor=actor, customer=customer)
+
+    with transaction.atomic():
+        now = timezone.now()
+        taken: list[TakenStock] = []
+        failed: list[UUID] = []
+        for product_id, quantity in wanted.items():
+            result = stock_take(
+                company_id=actor.company_id, product_id=product_id, quantity=quantity, now=now
+            )
+            if result is None:
+                failed.append(product_id)
+            else:
+                taken.append(result)
+        if failed:
+            raise _refusal(company_id=actor.company_id, wanted=wanted, failed=failed)
+
+        number, company_threshold = _next_order_number(actor.company_id)
+        order = Order(
+            company_id=actor.company_id,
+            number=number,
+            channel=channel,
+            customer=customer,
+            placed_by_user_id=actor.user_id if actor.type == ActorType.USER else None,
+            placed_by_api_key_id=actor.api_key_id,
+            po_number=po_number,
+            notes=notes,
+            total=sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00")),
+        )
+        order.save(force_insert=True)
+        entry = audit_entry_build(
+            actor=actor,
+            action=AuditAction.ORDER_PLACED,
+            entity_type="order",
+            entity_id=order.id,
+            channel=channel,
+            metadata={
+                "number": number,
+                "total": str(order.total),
+                "customer": str(customer.id) if customer else None,
+                "lines": [
+                    {"product": str(t.product_id), "sku": t.sku, "quantity": wanted[t.product_id]}
+                    for t in taken
+                ],
+            },
+        )
+        entry.save()
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    product_id=t.product_id,
+                    product_name=t.name,
+                    product_sku=t.sku,
+                    quantity=wanted[t.product_id],
+                    unit_price=t.price,
+                )
+                for t in taken
+            ]
+        )
+        StockMovement.objects.bulk_create(
+            [
+                movement_build(
+                    actor=actor,
+                    channel=channel,
+                    product_id=t.product_id,
+                    stock_before=t.stock_after + wanted[t.product_id],
+                    stock_after=t.stock_after,
+                    reason=MovementReason.ORDER,
+                    order_id=order.id,
+                    audit_entry_id=entry.id,
+                )
+                for t in taken
+            ]
+        )
+        if channel == Channel.STOREFRONT:
+            low = [
+                LowStockItem(name=t.name, sku=t.sku, stock=t.stock_after, threshold=threshold)
+                for t in taken
+                if t.stock_after
+                <= (
+                    threshold := effective_threshold(
+                        override=t.threshold_override, company_default=company_threshold
+                    )
+                )
+            ]
+            if low:
+                low_stock_alert_enqueue(order=order, items=low)
+    return order
+
+
+def order_get(*, company_id: UUID, order_id: UUID) -> Order:
+    try:
+        return Order.objects.get(company_id=company_id, id=order_id)
+    except (Order.DoesNotExist, ValueError) as exc:
+        raise OrderNotFound() from exc
+
+
+def order_status_change(
+    *, actor: Actor, channel: str, order_id: UUID, status: str, restock: bool = False
+) -> Order:
+    """Move an order along its lifecycle (orders.lifecycle); audited as OrderStatusChanged.
+
+    Cancel/refund never restores stock unless `restock` is asked for, and an order is
+    restocked at most once (guarded by its locked row's restocked_at).
+    Locks: the order row, then its products in pk order.
+    """
+    actor.require(Perm.MANAGE_ORDERS)
+    if status not in OrderStatus.values:
+        raise OrderInvalid("Invalid order status.")
+    if restock and status not in RESTOCKABLE_STATUSES:
+        raise OrderInvalid("Items can only be restocked when cancelling or refunding.")
+    with transaction.atomic():
+        try:
+            order = Order.objects.select_for_update().get(company_id=actor.company_id, id=order_id)
+        except Order.DoesNotExist as exc:
+            raise OrderNotFound() from exc
+        previous = order.status
+        if not can_transition(previous, status):
+            raise InvalidTransition(previous, status)
+        order.status = status
+        update_fields = ["status", "updated_at"]
+        restocked = restock and order.restocked_at is None
+        if restocked:
+            order.restocked_at = timezone.now()
+            update_fields.append("restocked_at")
+        order.save(update_fields=update_fields)
+        entry = audit_record(
+            actor=actor,
+            action=AuditAction.ORDER_STATUS_CHANGED,
+            entity_type="order",
+            entity_id=order.id,
+            channel=channel,
+            metadata={"status": [previous, status], "restocked": restocked},
+        )
+        if restocked:
+            _order_restock(actor=actor, channel=channel, order=order, audit_entry_id=entry.id)
+    return order
+
+
+def _order_restock(*, actor: Actor, channel: str, order: Order, audit_entry_id: UUID) -> None:
+    quantities = dict(order.lines.values_list("product_id", "quantity"))
+    locked = products_lock(company_id=actor.company_id, product_ids=quantities)
+    movements = []
+    now = timezone.now()
+    for product in locked.values():
+        before = product.stock
+        product.stock = before + quantities[product.id]
+        product.updated_at = now
+        movements.append(
+            movement_build(
+                actor=actor,
+                channel=channel,
+                product_id=product.id,
+                stock_before=before,
+                stock_after=product.stock,
+                reason=MovementReason.RESTOCK,
+                order_id=order.id,
+                audit_entry_id=audit_entry_id,
+            )
+        )
+    Product.objects.bulk_update(list(locked.values()), ["stock", "updated_at"])
+    StockMovement.objects.bulk_create(movements)
