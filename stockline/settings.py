@@ -44,6 +44,11 @@ INSTALLED_APPS = [
     "stockline.orders",
     "stockline.audit",
     "stockline.notifications",
+    "stockline.api",
+    "stockline.dashboard",
+    "stockline.storefront",
+    "stockline.imports",
+    "stockline.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import include, path
 
 
 def healthz(request):
@@ -8,4 +8,9 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz),
+    path("api/v1/", include("stockline.api.urls")),
+    # CSV import/export pages live under the inventory URLs of the dashboard.
+    path("dashboard/inventory/", include("stockline.imports.urls")),
+    path("store/<slug:slug>/", include("stockline.storefront.urls")),
+    path("", include("stockline.dashboard.urls")),
 ]
