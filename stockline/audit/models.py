@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     COMPANY_CREATED = "CompanyCreated"
     COMPANY_UPDATED = "CompanyUpdated"
     CUSTOMER_CREATED = "CustomerCreated"
+    API_KEY_CREATED = "ApiKeyCreated"
+    API_KEY_REVOKED = "ApiKeyRevoked"
 
 
 class AuditEntry(AppendOnlyModel):

@@ -1,0 +1,136 @@
+"""API keys: creation (the plaintext is returned once), lookup by hash, revocation."""
+
+import base64
+import hashlib
+import secrets
+from datetime import timedelta
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from stockline.accounts.permissions import Perm
+from stockline.api.models import ApiKey
+from stockline.audit.actors import Actor, ActorType
+from stockline.audit.models import AuditAction
+from stockline.audit.services import audit_record
+from stockline.core.channels import Channel
+
+KEY_PREFIX = "dk_"
+DISPLAY_PREFIX_LENGTH = 12
+# last_used_at is written at most this often per key, to keep the request path read-only.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+SCOPES: list[tuple[str, str]] = [
+    ("products:read", "Products — Read"),
+    ("products:write", "Products — Write"),
+    ("orders:read", "Orders — Read"),
+    ("orders:write", "Orders — Write"),
+    ("customers:read", "Customers — Read"),
+    ("customers:write", "Customers — Write"),
+]
+SCOPE_VALUES = frozenset(value for value, _ in SCOPES)
+
+
+def api_key_hash(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def _new_plaintext() -> str:
+    return KEY_PREFIX + base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+
+
+def api_key_create(
+    *, actor: Actor, name: str, scopes: list[str], channel: str = Channel.DASHBOARD
+) -> tuple[ApiKey, str]:
+    """Create a key for the actor's company (OWNER/ADMIN). Returns (key, plaintext) — the only
+    time the plaintext exists outside the caller's hands."""
+    actor.require(Perm.MANAGE_API_KEYS)
+    name = (name or "").strip()
+    errors = {}
+    if not 1 <= len(name) <= 100:
+        errors["name"] = ["Name must be 1 to 100 characters."]
+    unknown = sorted(set(scopes) - SCOPE_VALUES)
+    if unknown:
+        errors["scopes"] = [f"Unknown scope: {', '.join(unknown)}."]
+    elif not scopes:
+        errors["scopes"] = ["Choose at least one scope."]
+    if errors:
+        raise ValidationError(errors)
+    plaintext = _new_plaintext()
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            company_id=actor.company_id,
+            name=name,
+            prefix=plaintext[:DISPLAY_PREFIX_LENGTH],
+            key_hash=api_key_hash(plaintext),
+            scopes=sorted(set(scopes)),
+            created_by_id=actor.user_id,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.API_KEY_CREATED,
+            entity_type="api_key",
+            entity_id=key.id,
+            channel=channel,
+            metadata={"name": key.name, "prefix": key.prefix, "scopes": key.scopes},
+        )
+    return key, plaintext
+
+
+def api_key_revoke(*, actor: Actor, key_id: UUID, channel: str = Channel.DASHBOARD) -> ApiKey:
+    actor.require(Perm.MANAGE_API_KEYS)
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().filter(company_id=actor.company_id, id=key_id).first()
+        if key is None:
+            raise ApiKey.DoesNotExist("API key not found.")
+        if key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.API_KEY_REVOKED,
+                entity_type="api_key",
+                entity_id=key.id,
+                channel=channel,
+                metadata={"name": key.name, "prefix": key.prefix},
+            )
+    return key
+
+
+def api_key_authenticate(plaintext: str) -> ApiKey | None:
+    """The usable key with this plaintext, or None. Touches last_used_at at most once a minute."""
+    if not plaintext.startswith(KEY_PREFIX) or len(plaintext) > 200:
+        return None
+    key = (
+        ApiKey.objects.select_related("company", "created_by")
+        .filter(key_hash=api_key_hash(plaintext))
+        .first()
+    )
+    if key is None or not key.is_usable:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(id=key.id).update(last_used_at=now)
+        key.last_used_at = now
+    return key
+
+
+def api_key_actor(key: ApiKey) -> Actor:
+    """Requests made with a key are audited as its creator, acting through the key."""
+    creator = key.created_by
+    label = f"API key {key.name} ({key.prefix}…)"
+    if creator is not None:
+        label = f"{creator.name or creator.email} via {label}"
+    return Actor(
+        type=ActorType.USER,
+        company_id=key.company_id,
+        label=label,
+        user_id=key.created_by_id,
+        api_key_id=key.id,
+    )
+
+
+def api_keys_for_company(company_id: UUID):
+    return ApiKey.objects.filter(company_id=company_id).select_related("created_by")
