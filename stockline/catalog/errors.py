@@ -41,6 +41,7 @@ class ProductUnavailable(StockError):
 
     def __init__(self, product_ids: list[UUID], message: str | None = None):
         self.product_ids = product_ids
+        self.missing = message is None  # False: the product exists but is inactive
         self.message = message or "Product not found."
         super().__init__(self.message)
 

@@ -1,0 +1,106 @@
+"""Every API error is {"error": "<message>"} (plus structured extras); this maps the typed
+errors of the services to their status codes in one place."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from stockline.accounts.permissions import PermissionDenied
+from stockline.catalog.errors import (
+    InsufficientStock,
+    ProductUnavailable,
+    StockConflict,
+    StockWouldGoNegative,
+)
+from stockline.orders.errors import InvalidTransition, OrderError, OrderNotFound
+from stockline.orders.services import OrderInvalid
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, **extra):
+        self.status = status
+        self.message = message
+        self.extra = extra
+        super().__init__(message)
+
+    @property
+    def body(self) -> dict:
+        return {"error": self.message, **self.extra}
+
+
+class RateLimited(ApiError):
+    def __init__(self, retry_after: int):
+        super().__init__(
+            429,
+            f"Rate limit exceeded. Try again in {retry_after} seconds.",
+            retryAfter=retry_after,
+        )
+        self.retry_after = retry_after
+
+
+def validation_error_message(exc: DjangoValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        parts = []
+        for field, errors in exc.message_dict.items():
+            label = "" if field == "__all__" else f"{field}: "
+            parts.append(label + " ".join(errors))
+        return "Validation failed. " + "; ".join(parts)
+    return "Validation failed. " + " ".join(exc.messages)
+
+
+def api_error_from(exc: Exception) -> ApiError | None:
+    """The API rendering of a service error, or None if it is not one we know."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, InsufficientStock):
+        return ApiError(
+            422,
+            exc.message,
+            details=[
+                {
+                    "productId": str(line.product_id),
+                    "productName": line.product_name,
+                    "requested": line.requested,
+                    "available": line.available,
+                    "message": line.message,
+                }
+                for line in exc.lines
+            ],
+        )
+    if isinstance(exc, ProductUnavailable):
+        return ApiError(404 if exc.missing else 422, exc.message)
+    if isinstance(exc, StockConflict):
+        return ApiError(409, exc.message, currentStock=exc.actual)
+    if isinstance(exc, StockWouldGoNegative):
+        return ApiError(422, exc.message, currentStock=exc.stock)
+    if isinstance(exc, OrderInvalid):
+        return ApiError(400, exc.message)
+    if isinstance(exc, OrderNotFound):
+        return ApiError(404, exc.message)
+    if isinstance(exc, InvalidTransition | OrderError):
+        return ApiError(422, exc.message)
+    if isinstance(exc, PermissionDenied):
+        return ApiError(403, str(exc))
+    if isinstance(exc, DjangoValidationError):
+        details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return ApiError(400, validation_error_message(exc), details=details)
+    return None
+
+
+def pydantic_error_message(errors: list[dict]) -> str:
+    """One readable sentence for the first schema error (e.g. "quantity must be a whole number")."""
+    if not errors:
+        return "Validation failed."
+    error = errors[0]
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+    field = loc[-1] if loc else "body"
+    kind = error.get("type", "")
+    if kind == "missing":
+        return f"{field} is required"
+    if kind in {"int_from_float"}:
+        return f"{field} must be a whole number"
+    if kind in {"int_parsing", "int_type", "decimal_parsing", "decimal_type", "float_parsing"}:
+        return f"{field} must be a number"
+    if kind == "uuid_parsing" or kind == "uuid_type":
+        return f"{field} must be a valid id"
+    if kind == "model_attributes_type" or kind == "dict_type":
+        return "Invalid JSON body."
+    return f"{'.'.join(loc) or 'body'}: {error.get('msg', 'is invalid')}"

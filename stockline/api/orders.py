@@ -1,0 +1,138 @@
+from datetime import datetime, time
+from uuid import UUID
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from ninja import Query, Router, Schema, Status
+
+from stockline.api.auth import require_scope
+from stockline.api.errors import ApiError
+from stockline.api.pagination import paginate
+from stockline.api.schemas import (
+    ErrorOut,
+    OrderCreateIn,
+    OrderEnvelope,
+    OrderListOut,
+    OrderPatchIn,
+    RateLimitedOut,
+    StockErrorOut,
+)
+from stockline.api.serializers import order_json
+from stockline.core.channels import Channel
+from stockline.customers.models import Customer
+from stockline.orders.lifecycle import OrderStatus
+from stockline.orders.models import Order, OrderLine
+from stockline.orders.services import OrderLineInput, order_place, order_status_change
+
+router = Router(tags=["orders"])
+
+COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: RateLimitedOut}
+NOT_FOUND = "Order not found."
+
+
+class OrderFilters(Schema):
+    limit: str | None = None
+    cursor: str | None = None
+    status: str | None = None
+    customerId: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+def _parse_when(raw: str, *, end_of_day: bool, name: str) -> datetime:
+    """Lenient: a date (2026-04-01) or a full ISO-8601 timestamp."""
+    value = parse_datetime(raw)
+    if value is None:
+        day = parse_date(raw)
+        if day is None:
+            raise ApiError(400, f"{name} must be a date (YYYY-MM-DD) or an ISO-8601 timestamp.")
+        value = datetime.combine(day, time.max if end_of_day else time.min)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.UTC)
+    return value
+
+
+def _order_id(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError as exc:
+        raise ApiError(404, NOT_FOUND) from exc
+
+
+def _with_lines(qs):
+    return qs.prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("product_name", "id")))
+
+
+@router.get("/orders", response={200: OrderListOut, **COMMON_ERRORS})
+def orders_list(request, filters: Query[OrderFilters]):
+    require_scope(request, "orders:read")
+    qs = Order.objects.filter(company_id=request.company_id)
+    if filters.status:
+        if filters.status not in OrderStatus.values:
+            raise ApiError(400, "Invalid order status.")
+        qs = qs.filter(status=filters.status)
+    if filters.customerId:
+        try:
+            qs = qs.filter(customer_id=UUID(filters.customerId))
+        except ValueError as exc:
+            raise ApiError(400, "customerId must be a valid id") from exc
+    if filters.since:
+        qs = qs.filter(created_at__gte=_parse_when(filters.since, end_of_day=False, name="since"))
+    if filters.until:
+        qs = qs.filter(created_at__lte=_parse_when(filters.until, end_of_day=True, name="until"))
+    items, pagination = paginate(_with_lines(qs), limit=filters.limit, cursor=filters.cursor)
+    return {"data": [order_json(o) for o in items], "pagination": pagination}
+
+
+@router.get("/orders/{order_id}", response={200: OrderEnvelope, 404: ErrorOut, **COMMON_ERRORS})
+def orders_get(request, order_id: str):
+    require_scope(request, "orders:read")
+    order = _with_lines(Order.objects.filter(company_id=request.company_id, id=_order_id(order_id))).first()
+    if order is None:
+        raise ApiError(404, NOT_FOUND)
+    return {"data": order_json(order)}
+
+
+@router.post(
+    "/orders",
+    response={201: OrderEnvelope, 404: ErrorOut, 422: StockErrorOut, **COMMON_ERRORS},
+)
+def orders_create(request, payload: OrderCreateIn):
+    require_scope(request, "orders:write")
+    customer = None
+    if payload.customerId is not None:
+        customer = Customer.objects.filter(company_id=request.company_id, id=payload.customerId).first()
+        if customer is None:
+            raise ApiError(404, "Customer not found.")
+    order = order_place(
+        actor=request.actor,
+        channel=Channel.API,
+        customer=customer,
+        lines=[OrderLineInput(product_id=i.productId, quantity=i.quantity) for i in payload.items],
+        po_number=payload.poNumber or "",
+        notes=payload.notes or "",
+    )
+    return Status(201, {"data": order_json(order, lines=_lines_of_new_order(order))})
+
+
+def _lines_of_new_order(order: Order):
+    return OrderLine.objects.filter(order_id=order.id).order_by("product_name", "id")
+
+
+@router.patch(
+    "/orders/{order_id}",
+    response={200: OrderEnvelope, 404: ErrorOut, 422: ErrorOut, **COMMON_ERRORS},
+)
+def orders_update(request, order_id: str, payload: OrderPatchIn):
+    require_scope(request, "orders:write")
+    if payload.status not in OrderStatus.values:
+        raise ApiError(400, "Invalid order status.")
+    order = order_status_change(
+        actor=request.actor,
+        channel=Channel.API,
+        order_id=_order_id(order_id),
+        status=payload.status,
+        restock=payload.restock,
+    )
+    return {"data": order_json(order)}

@@ -1,0 +1,176 @@
+from uuid import UUID
+
+from django.db.models import Q
+from ninja import Query, Router, Schema, Status
+
+from stockline.api.auth import require_scope
+from stockline.api.errors import ApiError
+from stockline.api.pagination import paginate
+from stockline.api.schemas import (
+    ErrorOut,
+    ProductCreateIn,
+    ProductEnvelope,
+    ProductListOut,
+    ProductPatchIn,
+    RateLimitedOut,
+    StockAdjustmentEnvelope,
+    StockAdjustmentIn,
+    StockErrorOut,
+)
+from stockline.api.serializers import product_json
+from stockline.catalog.models import Product
+from stockline.catalog.services import product_create, product_update, stock_adjust
+from stockline.catalog.stock_rules import StockStatus, stock_status_q
+from stockline.core.channels import Channel
+
+router = Router(tags=["products"])
+
+COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: RateLimitedOut}
+NOT_FOUND = "Product not found."
+
+# Wire name → model field, for create and patch.
+WIRE_FIELDS = {
+    "name": "name",
+    "sku": "sku",
+    "description": "description",
+    "category": "category",
+    "unit": "unit",
+    "price": "price",
+    "stock": "stock",
+    "lowStockThreshold": "low_stock_threshold",
+    "isActive": "is_active",
+}
+
+
+class ProductFilters(Schema):
+    limit: str | None = None
+    cursor: str | None = None
+    search: str | None = None
+    category: str | None = None
+    active: str | None = None
+    stockStatus: str | None = None
+
+
+def _company_threshold(request) -> int:
+    return request.api_key.company.low_stock_threshold
+
+
+def _parse_id(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError as exc:
+        raise ApiError(404, NOT_FOUND) from exc
+
+
+def _get(request, product_id: str) -> Product:
+    product = Product.objects.filter(company_id=request.company_id, id=_parse_id(product_id)).first()
+    if product is None:
+        raise ApiError(404, NOT_FOUND)
+    return product
+
+
+def _envelope(request, product: Product) -> dict:
+    return {"data": product_json(product, company_threshold=_company_threshold(request))}
+
+
+@router.get("/products", response={200: ProductListOut, **COMMON_ERRORS})
+def products_list(request, filters: Query[ProductFilters]):
+    require_scope(request, "products:read")
+    qs = Product.objects.filter(company_id=request.company_id)
+    if filters.search:
+        term = filters.search.strip()
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(sku__icontains=term)
+            | Q(category__icontains=term)
+            | Q(description__icontains=term)
+        )
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.active in ("true", "false"):
+        qs = qs.filter(is_active=filters.active == "true")
+    if filters.stockStatus:
+        if filters.stockStatus not in StockStatus.values:
+            raise ApiError(400, "Invalid stockStatus. Use IN_STOCK, LOW_STOCK or OUT_OF_STOCK.")
+        qs = qs.filter(stock_status_q(filters.stockStatus))
+    items, pagination = paginate(qs, limit=filters.limit, cursor=filters.cursor)
+    threshold = _company_threshold(request)
+    return {
+        "data": [product_json(p, company_threshold=threshold) for p in items],
+        "pagination": pagination,
+    }
+
+
+@router.get("/products/{product_id}", response={200: ProductEnvelope, 404: ErrorOut, **COMMON_ERRORS})
+def products_get(request, product_id: str):
+    require_scope(request, "products:read")
+    return _envelope(request, _get(request, product_id))
+
+
+@router.post("/products", response={201: ProductEnvelope, **COMMON_ERRORS})
+def products_create(request, payload: ProductCreateIn):
+    require_scope(request, "products:write")
+    data = payload.dict()
+    product = product_create(
+        actor=request.actor,
+        channel=Channel.API,
+        **{WIRE_FIELDS[k]: v for k, v in data.items() if v is not None or k == "lowStockThreshold"},
+    )
+    return Status(201, _envelope(request, product))
+
+
+@router.patch(
+    "/products/{product_id}",
+    response={200: ProductEnvelope, 404: ErrorOut, 409: StockErrorOut, **COMMON_ERRORS},
+)
+def products_update(request, product_id: str, payload: ProductPatchIn):
+    require_scope(request, "products:write")
+    sent = payload.dict(exclude_unset=True)
+    expected_stock = sent.pop("expectedStock", None)
+    if expected_stock is not None and "stock" not in sent:
+        raise ApiError(400, "expectedStock can only be used together with stock.")
+    nullable = {"sku", "description", "category", "lowStockThreshold"}
+    for key, value in sent.items():
+        if value is None and key not in nullable:
+            raise ApiError(400, f"{key} cannot be null")
+    changes = {
+        WIRE_FIELDS[k]: ("" if v is None and k in {"description", "category"} else v) for k, v in sent.items()
+    }
+    product = product_update(
+        actor=request.actor,
+        channel=Channel.API,
+        product_id=_parse_id(product_id),
+        changes=changes,
+        expected_stock=expected_stock,
+    )
+    return _envelope(request, product)
+
+
+@router.post(
+    "/products/{product_id}/stock-adjustments",
+    response={201: StockAdjustmentEnvelope, 404: ErrorOut, 422: StockErrorOut, **COMMON_ERRORS},
+)
+def products_adjust_stock(request, product_id: str, payload: StockAdjustmentIn):
+    require_scope(request, "products:write")
+    movement = stock_adjust(
+        actor=request.actor,
+        channel=Channel.API,
+        product_id=_parse_id(product_id),
+        delta=payload.delta,
+        note=payload.reason,
+    )
+    product = _get(request, product_id)
+    return Status(
+        201,
+        {
+            "data": {
+                "productId": movement.product_id,
+                "delta": movement.delta,
+                "stockBefore": movement.stock_before,
+                "stockAfter": movement.stock_after,
+                "reason": movement.note,
+                "createdAt": movement.created_at,
+            },
+            "product": product_json(product, company_threshold=_company_threshold(request)),
+        },
+    )

@@ -1,0 +1,197 @@
+"""Request and response shapes of /api/v1 (camelCase on the wire)."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from stockline.catalog.stock_rules import StockStatus
+from stockline.orders.lifecycle import OrderStatus
+
+StockStatusLiteral = Literal["OUT_OF_STOCK", "LOW_STOCK", "IN_STOCK"]
+assert set(StockStatusLiteral.__args__) == set(StockStatus.values)
+OrderStatusLiteral = Literal["SUBMITTED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]
+assert set(OrderStatusLiteral.__args__) == set(OrderStatus.values)
+
+
+class ErrorOut(Schema):
+    error: str
+
+
+class StockLineErrorOut(Schema):
+    productId: str
+    productName: str
+    requested: int
+    available: int
+    message: str
+
+
+class StockErrorOut(Schema):
+    error: str
+    details: list[StockLineErrorOut] | None = None
+    currentStock: int | None = None
+
+
+class RateLimitedOut(Schema):
+    error: str
+    retryAfter: int
+
+
+class PaginationOut(Schema):
+    hasMore: bool
+    nextCursor: str | None
+
+
+# Products
+
+
+class ProductOut(Schema):
+    id: UUID
+    name: str
+    sku: str | None
+    description: str | None
+    category: str | None
+    unit: str
+    price: float
+    stock: int
+    lowStockThreshold: int
+    lowStockThresholdOverride: int | None
+    stockStatus: StockStatusLiteral
+    isActive: bool
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class ProductEnvelope(Schema):
+    data: ProductOut
+
+
+class ProductListOut(Schema):
+    data: list[ProductOut]
+    pagination: PaginationOut
+
+
+class ProductCreateIn(Schema):
+    name: str
+    sku: str | None = None
+    description: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    price: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+    stock: int = Field(0, ge=0)
+    lowStockThreshold: int | None = Field(None, ge=0)
+    isActive: bool = True
+
+
+class ProductPatchIn(Schema):
+    name: str | None = None
+    sku: str | None = None
+    description: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    stock: int | None = Field(None, ge=0)
+    lowStockThreshold: int | None = Field(None, ge=0)
+    isActive: bool | None = None
+    expectedStock: int | None = Field(None, ge=0)
+
+
+class StockAdjustmentIn(Schema):
+    delta: int
+    reason: str = Field("", max_length=200)
+
+
+class StockAdjustmentOut(Schema):
+    productId: UUID
+    delta: int
+    stockBefore: int
+    stockAfter: int
+    reason: str
+    createdAt: datetime
+
+
+class StockAdjustmentEnvelope(Schema):
+    data: StockAdjustmentOut
+    product: ProductOut
+
+
+# Orders
+
+
+class OrderItemOut(Schema):
+    id: UUID
+    productId: UUID
+    productName: str
+    productSku: str | None
+    quantity: int
+    unitPrice: float
+
+
+class OrderOut(Schema):
+    id: UUID
+    number: str
+    status: OrderStatusLiteral
+    channel: str
+    customerId: UUID | None
+    poNumber: str | None
+    notes: str | None
+    total: float
+    createdAt: datetime
+    updatedAt: datetime
+    items: list[OrderItemOut]
+
+
+class OrderEnvelope(Schema):
+    data: OrderOut
+
+
+class OrderListOut(Schema):
+    data: list[OrderOut]
+    pagination: PaginationOut
+
+
+class OrderItemIn(Schema):
+    productId: UUID
+    quantity: int
+
+
+class OrderCreateIn(Schema):
+    customerId: UUID | None = None
+    items: list[OrderItemIn]
+    poNumber: str | None = None
+    notes: str | None = None
+
+
+class OrderPatchIn(Schema):
+    status: str
+    restock: bool = False
+
+
+# Customers
+
+
+class CustomerOut(Schema):
+    id: UUID
+    email: str
+    name: str
+    status: Literal["ACTIVE", "BLOCKED"]
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class CustomerEnvelope(Schema):
+    data: CustomerOut
+
+
+class CustomerListOut(Schema):
+    data: list[CustomerOut]
+    pagination: PaginationOut
+
+
+class CustomerCreateIn(Schema):
+    email: str
+    name: str
+    password: str | None = Field(None, min_length=8, max_length=100)
+    status: Literal["ACTIVE", "BLOCKED"] = "ACTIVE"
