@@ -1,0 +1,296 @@
+"""HTTP order-placement throughput and latency on PostgreSQL, beside the raw SQL floor.
+
+    .venv/bin/python -m bench.api_http [--orders 4000] [--clients 32] [--workers 4]
+
+Starts gunicorn on a fresh database, drives POST /api/v1/orders (3-line orders) from
+`clients` concurrent keep-alive connections spread over several processes, and then runs
+the same database writes with raw psycopg from the same number of concurrent connections.
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = "postgres://postgres@127.0.0.1:5432"
+DB = "stockline_bench_http"
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
+
+
+def prepare(products: int) -> tuple[str, list[str], str]:
+    _psql(f"DROP DATABASE IF EXISTS {DB}")
+    _psql(f"CREATE DATABASE {DB}")
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{DB}"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    os.environ["DATABASE_URL"] = f"{PG}/{DB}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stockline.settings")
+    import django
+
+    django.setup()
+    from decimal import Decimal
+
+    from stockline.accounts.services import company_create
+    from stockline.api.keys import SCOPE_VALUES, api_key_create
+    from stockline.audit.actors import Actor
+    from stockline.catalog.services import product_create
+    from stockline.core.channels import Channel
+
+    company, owner = company_create(name="Bench Co", owner_email="bench@example.com", owner_password="x" * 12)
+    actor = Actor.staff(owner)
+    ids = [
+        str(
+            product_create(
+                actor=actor,
+                channel=Channel.DASHBOARD,
+                name=f"Bench product {i}",
+                sku=f"B-{i:05d}",
+                price=Decimal("9.99"),
+                stock=1_000_000_000,
+            ).id
+        )
+        for i in range(products)
+    ]
+    _, key = api_key_create(actor=actor, name="bench", scopes=sorted(SCOPE_VALUES))
+    from django.db import connection
+
+    connection.close()
+    return key, ids, str(company.id)
+
+
+def _client_thread(port, key, ids, count, latencies, errors, start_event):
+    rng = random.Random()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    start_event.wait()
+    for _ in range(count):
+        items = [{"productId": pid, "quantity": 1} for pid in rng.sample(ids, 3)]
+        body = json.dumps({"items": items})
+        t0 = time.perf_counter()
+        try:
+            conn.request("POST", "/api/v1/orders", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            status = 0
+        latencies.append(time.perf_counter() - t0)
+        if status != 201:
+            errors.append(status)
+    conn.close()
+
+
+def _client_process(port, key, ids, threads, per_thread, queue, barrier):
+    latencies: list[float] = []
+    errors: list[int] = []
+    start = threading.Event()
+    workers = [
+        threading.Thread(target=_client_thread, args=(port, key, ids, per_thread, latencies, errors, start))
+        for _ in range(threads)
+    ]
+    for w in workers:
+        w.start()
+    barrier.wait()
+    start.set()
+    for w in workers:
+        w.join()
+    queue.put((latencies, errors))
+
+
+def http_run(port, key, ids, *, clients: int, orders: int, processes: int) -> dict:
+    per_process = clients // processes
+    per_thread = max(1, orders // clients)
+    queue = multiprocessing.Queue()
+    barrier = multiprocessing.Barrier(processes + 1)
+    procs = [
+        multiprocessing.Process(
+            target=_client_process, args=(port, key, ids, per_process, per_thread, queue, barrier)
+        )
+        for _ in range(processes)
+    ]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    results = [queue.get() for _ in procs]
+    elapsed = time.perf_counter() - t0
+    for p in procs:
+        p.join()
+    latencies = sorted(lat for lats, _ in results for lat in lats)
+    errors = [e for _, errs in results for e in errs]
+    return {
+        "orders": len(latencies) - len(errors),
+        "errors": len(errors),
+        "seconds": elapsed,
+        "rate": (len(latencies) - len(errors)) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+def _floor_thread(company_id, ids, count, start):
+    import psycopg
+
+    rng = random.Random()
+    with psycopg.connect(f"{PG}/{DB}", autocommit=False) as conn:
+        start.wait()
+        for _ in range(count):
+            chosen = sorted(rng.sample(ids, 3))
+            now = time.time()
+            with conn.cursor() as cur:
+                taken = []
+                for pid in chosen:
+                    cur.execute(
+                        "UPDATE catalog_product SET stock = stock - 1, updated_at = to_timestamp(%s) "
+                        "WHERE id = %s AND company_id = %s AND is_active AND stock >= 1 "
+                        "RETURNING stock, name, sku, price, low_stock_threshold",
+                        [now, pid, company_id],
+                    )
+                    taken.append((pid, cur.fetchone()))
+                cur.execute(
+                    "UPDATE accounts_company SET order_number_seq = order_number_seq + 1 "
+                    "WHERE id = %s RETURNING order_number_seq, low_stock_threshold",
+                    [company_id],
+                )
+                number = cur.fetchone()[0]
+                order_id, audit_id = uuid.uuid4(), uuid.uuid4()
+                cur.execute(
+                    "INSERT INTO orders_order (id, created_at, updated_at, company_id, number, status, "
+                    "channel, po_number, notes, total) VALUES "
+                    "(%s, now(), now(), %s, %s, 'SUBMITTED', 'API', '', '', 29.97)",
+                    [order_id, company_id, number + 10_000_000],
+                )
+                cur.execute(
+                    "INSERT INTO audit_auditentry (id, company_id, created_at, actor_type, actor_label, "
+                    "action, entity_type, entity_id, channel, metadata) VALUES "
+                    "(%s, %s, now(), 'USER', 'bench', 'OrderPlaced', 'order', %s, 'API', %s)",
+                    [audit_id, company_id, str(order_id), json.dumps({"lines": chosen})],
+                )
+                cur.executemany(
+                    "INSERT INTO orders_orderline (id, order_id, product_id, product_name, product_sku, "
+                    "quantity, unit_price) VALUES (%s, %s, %s, %s, %s, 1, %s)",
+                    [(uuid.uuid4(), order_id, pid, row[1], row[2], row[3]) for pid, row in taken],
+                )
+                cur.executemany(
+                    "INSERT INTO catalog_stockmovement (id, company_id, product_id, created_at, delta, "
+                    "stock_before, stock_after, reason, channel, actor_type, actor_label, order_id, "
+                    "audit_entry_id, reference, note) VALUES "
+                    "(%s, %s, %s, now(), -1, %s, %s, 'ORDER', 'API', 'USER', 'bench', %s, %s, '', '')",
+                    [
+                        (uuid.uuid4(), company_id, pid, row[0] + 1, row[0], order_id, audit_id)
+                        for pid, row in taken
+                    ],
+                )
+            conn.commit()
+
+
+def floor_run(company_id, ids, *, clients: int, orders: int) -> dict:
+    start = threading.Event()
+    per_thread = max(1, orders // clients)
+    threads = [
+        threading.Thread(target=_floor_thread, args=(company_id, ids, per_thread, start))
+        for _ in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)  # let every connection open
+    t0 = time.perf_counter()
+    start.set()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    return {"orders": per_thread * clients, "seconds": elapsed, "rate": per_thread * clients / elapsed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orders", type=int, default=4000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument("--products", type=int, default=300)
+    args = parser.parse_args()
+
+    key, ids, company_id = prepare(args.products)
+    sys.path.insert(0, str(ROOT))
+    from tests.support.gunicorn import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB}",
+        "DEBUG": "0",
+        "API_RATE_LIMIT": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "stockline.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        http_run(
+            port,
+            key,
+            ids,
+            clients=args.clients,
+            orders=min(800, args.orders),
+            processes=args.client_processes,
+        )  # warm-up
+        result = http_run(
+            port, key, ids, clients=args.clients, orders=args.orders, processes=args.client_processes
+        )
+    finally:
+        server.terminate()
+        server.wait()
+    floor = floor_run(company_id, ids, clients=args.clients, orders=args.orders)
+
+    print(
+        f"HTTP POST /api/v1/orders, 3-line orders, PostgreSQL, {args.clients} concurrent clients, "
+        f"gunicorn {args.workers} workers x {args.threads} threads, {os.cpu_count()} cores"
+    )
+    print(
+        f"  service over HTTP : {result['rate']:8.0f} orders/s   p50 {result['p50_ms']:6.1f} ms   "
+        f"p99 {result['p99_ms']:6.1f} ms   ({result['orders']} orders, {result['errors']} errors)"
+    )
+    print(
+        f"  raw SQL floor     : {floor['rate']:8.0f} orders/s   "
+        f"(same writes, psycopg, {args.clients} connections)"
+    )
+    print(f"  ratio floor/HTTP  : {floor['rate'] / result['rate']:8.2f}x")
+
+
+if __name__ == "__main__":
+    main()
