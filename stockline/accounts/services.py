@@ -11,6 +11,7 @@ from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
 from stockline.core.channels import Channel
+from stockline.orders.numbers import order_numbers_init
 
 RESERVED_SLUGS = frozenset({"admin", "api", "static", "login", "signup", "dashboard", "new"})
 
@@ -51,6 +52,7 @@ def company_create(
         else:
             raise ValidationError({"name": ["Could not find a free URL for this name."]})
         membership = Membership.objects.create(user=user, company=company, role=Role.OWNER)
+        order_numbers_init(company.id)
         audit_record(
             actor=Actor.staff(membership),
             action=AuditAction.COMPANY_CREATED,

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from stockline.accounts.models import Company
 from stockline.accounts.permissions import Perm
 from stockline.audit.actors import Actor, ActorType
 from stockline.audit.models import AuditAction
@@ -25,6 +24,7 @@ from stockline.notifications.services import LowStockItem, low_stock_alert_enque
 from stockline.orders.errors import InvalidTransition, OrderError, OrderNotFound
 from stockline.orders.lifecycle import RESTOCKABLE_STATUSES, OrderStatus, can_transition
 from stockline.orders.models import Order, OrderLine
+from stockline.orders.numbers import order_number_next
 
 PO_NUMBER_MAX = 100
 NOTES_MAX = 2000
@@ -100,22 +100,6 @@ def _refusal(*, company_id: UUID, wanted: dict[UUID, int], failed: list[UUID]) -
     )
 
 
-def _next_order_number(company_id: UUID) -> tuple[int, int]:
-    """Bump the company's order counter; returns (number, company default threshold).
-
-    Runs after the stock updates so the company row is locked only for the last inserts.
-    """
-    table = connection.ops.quote_name(Company._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET order_number_seq = order_number_seq + 1 "  # noqa: S608
-            "WHERE id = %s RETURNING order_number_seq, low_stock_threshold",
-            [Company._meta.pk.get_db_prep_value(company_id, connection)],
-        )
-        number, threshold = cursor.fetchone()
-    return number, threshold
-
-
 def order_place(
     *,
     actor: Actor,
@@ -127,10 +111,11 @@ def order_place(
 ) -> Order:
     """Place an order: all of it (order, lines, stock, ledger, audit, alert job) or nothing.
 
-    Locks: each product row, in pk order, through its conditional decrement; then the
-    company row (order counter). Raises OrderInvalid, OrderError, ProductUnavailable or
+    Locks: each product row, in pk order, through its conditional decrement (on SQLite the
+    whole database, by BEGIN IMMEDIATE); the order number comes from orders.numbers and
+    locks nothing on PostgreSQL. Raises OrderInvalid, OrderError, ProductUnavailable or
     InsufficientStock (listing every short line) and writes nothing.
-    Sends after commit: the low-stock email job, for storefront orders only.
+    Enqueues in the same transaction: the low-stock email job, for storefront orders only.
     """
     if channel not in ORDER_CHANNELS:
         raise OrderInvalid(f"Orders cannot be placed from {channel}.")
@@ -158,7 +143,7 @@ def order_place(
         if failed:
             raise _refusal(company_id=actor.company_id, wanted=wanted, failed=failed)
 
-        number, company_threshold = _next_order_number(actor.company_id)
+        number, company_threshold = order_number_next(actor.company_id)
         order = Order(
             company_id=actor.company_id,
             number=number,
