@@ -13,9 +13,11 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -142,86 +144,56 @@ def http_run(port, key, ids, *, clients: int, orders: int, processes: int) -> di
     }
 
 
-def _floor_thread(company_id, ids, count, start):
-    import psycopg
-
-    rng = random.Random()
-    with psycopg.connect(f"{PG}/{DB}", autocommit=False) as conn:
-        start.wait()
-        for _ in range(count):
-            chosen = sorted(rng.sample(ids, 3))
-            now = time.time()
-            with conn.cursor() as cur:
-                taken = []
-                for pid in chosen:
-                    cur.execute(
-                        "UPDATE catalog_product SET stock = stock - 1, updated_at = to_timestamp(%s) "
-                        "WHERE id = %s AND company_id = %s AND is_active AND stock >= 1 "
-                        "RETURNING stock, name, sku, price, low_stock_threshold",
-                        [now, pid, company_id],
-                    )
-                    taken.append((pid, cur.fetchone()))
-                cur.execute(
-                    "UPDATE accounts_company SET order_number_seq = order_number_seq + 1 "
-                    "WHERE id = %s RETURNING order_number_seq, low_stock_threshold",
-                    [company_id],
-                )
-                number = cur.fetchone()[0]
-                order_id, audit_id = uuid.uuid4(), uuid.uuid4()
-                cur.execute(
-                    "INSERT INTO orders_order (id, created_at, updated_at, company_id, number, status, "
-                    "channel, po_number, notes, total) VALUES "
-                    "(%s, now(), now(), %s, %s, 'SUBMITTED', 'API', '', '', 29.97)",
-                    [order_id, company_id, number + 10_000_000],
-                )
-                cur.execute(
-                    "INSERT INTO audit_auditentry (id, company_id, created_at, actor_type, actor_label, "
-                    "action, entity_type, entity_id, channel, metadata) VALUES "
-                    "(%s, %s, now(), 'USER', 'bench', 'OrderPlaced', 'order', %s, 'API', %s)",
-                    [audit_id, company_id, str(order_id), json.dumps({"lines": chosen})],
-                )
-                cur.executemany(
-                    "INSERT INTO orders_orderline (id, order_id, product_id, product_name, product_sku, "
-                    "quantity, unit_price) VALUES (%s, %s, %s, %s, %s, 1, %s)",
-                    [(uuid.uuid4(), order_id, pid, row[1], row[2], row[3]) for pid, row in taken],
-                )
-                cur.executemany(
-                    "INSERT INTO catalog_stockmovement (id, company_id, product_id, created_at, delta, "
-                    "stock_before, stock_after, reason, channel, actor_type, actor_label, order_id, "
-                    "audit_entry_id, reference, note) VALUES "
-                    "(%s, %s, %s, now(), -1, %s, %s, 'ORDER', 'API', 'USER', 'bench', %s, %s, '', '')",
-                    [
-                        (uuid.uuid4(), company_id, pid, row[0] + 1, row[0], order_id, audit_id)
-                        for pid, row in taken
-                    ],
-                )
-            conn.commit()
+PGBENCH_SCRIPT = (Path(__file__).parent / "order_floor.sql").read_text()
 
 
-def floor_run(company_id, ids, *, clients: int, orders: int) -> dict:
-    start = threading.Event()
-    per_thread = max(1, orders // clients)
-    threads = [
-        threading.Thread(target=_floor_thread, args=(company_id, ids, per_thread, start))
-        for _ in range(clients)
-    ]
-    for t in threads:
-        t.start()
-    time.sleep(0.5)  # let every connection open
-    t0 = time.perf_counter()
-    start.set()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - t0
-    return {"orders": per_thread * clients, "seconds": elapsed, "rate": per_thread * clients / elapsed}
+def floor_run(company_id: str, *, products: int, clients: int, orders: int) -> dict:
+    """The same writes per order as a pgbench script: the database's own limit, no Python."""
+    third = products // 3
+    _psql_db(
+        "DROP TABLE IF EXISTS bench_ids; "
+        "CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id) AS n, id "
+        f"FROM catalog_product WHERE company_id = '{company_id}'; CREATE UNIQUE INDEX ON bench_ids (n);"
+    )
+    script = Path(tempfile.mkdtemp()) / "order.sql"
+    script.write_text(
+        PGBENCH_SCRIPT.format(third=third, company=company_id, company_hex=uuid.UUID(company_id).hex)
+    )
+    out = subprocess.run(
+        [
+            "pgbench",
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            str(clients),
+            "-j",
+            "2",
+            "-t",
+            str(max(1, orders // clients)),
+            "-f",
+            str(script),
+            f"{PG}/{DB}",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    tps = float(re.search(r"tps = ([0-9.]+)", out).group(1))
+    latency = float(re.search(r"latency average = ([0-9.]+) ms", out).group(1))
+    return {"rate": tps, "latency_ms": latency}
+
+
+def _psql_db(sql: str) -> None:
+    subprocess.run(["psql", f"{PG}/{DB}", "-qc", sql], check=True, capture_output=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=4000)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=6, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--client-processes", type=int, default=4)
     parser.add_argument("--products", type=int, default=300)
     args = parser.parse_args()
@@ -275,7 +247,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    floor = floor_run(company_id, ids, clients=args.clients, orders=args.orders)
+    floor = floor_run(company_id, products=args.products, clients=args.clients, orders=args.orders)
 
     print(
         f"HTTP POST /api/v1/orders, 3-line orders, PostgreSQL, {args.clients} concurrent clients, "
@@ -287,7 +259,7 @@ def main() -> None:
     )
     print(
         f"  raw SQL floor     : {floor['rate']:8.0f} orders/s   "
-        f"(same writes, psycopg, {args.clients} connections)"
+        f"avg latency {floor['latency_ms']:6.1f} ms (same writes, pgbench, {args.clients} connections)"
     )
     print(f"  ratio floor/HTTP  : {floor['rate'] / result['rate']:8.2f}x")
 
