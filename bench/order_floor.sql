@@ -1,5 +1,5 @@
 -- One 3-line order as raw SQL: the floor bench/api_http.py compares the HTTP path against.
--- {placeholders} are filled in by the bench; :variables by pgbench.
+-- Python format fields named in braces are filled in by the bench; :variables by pgbench.
 \set a random(1, {third})
 \set b random({third} + 1, 2 * {third})
 \set c random(2 * {third} + 1, 3 * {third})
