@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves /api/v1/docs assets locally instead of from a CDN
     "stockline.core",
     "stockline.accounts",
     "stockline.catalog",
