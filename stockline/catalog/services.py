@@ -55,9 +55,22 @@ def _audit_value(value):
     return value
 
 
+def _whole_number_errors(product: Product) -> dict[str, list[str]]:
+    """Stock and threshold are whole numbers; full_clean alone would truncate 2.5 to 2."""
+    return {
+        name: ["Enter a whole number."]
+        for name in ("stock", "low_stock_threshold")
+        if isinstance(value := getattr(product, name), bool)
+        or (isinstance(value, float | Decimal) and value % 1 != 0)
+    }
+
+
 def _save_checked(product: Product, *, update_fields: list[str] | None = None) -> None:
-    """full_clean then save; a SKU race lost at the database becomes the same ValidationError."""
-    product.full_clean()
+    """Field rules, then save; a taken SKU (checked by the database only, so a lost race and a
+    plain duplicate give the same error) becomes a ValidationError on `sku`."""
+    if errors := _whole_number_errors(product):
+        raise ValidationError(errors)
+    product.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             product.save(update_fields=update_fields)
