@@ -91,3 +91,35 @@ class Membership(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company} ({self.role})"
+
+
+class Invitation(UUIDModel):
+    """A link that adds its acceptor to the company with `role`. Single use, expires after 7 days.
+
+    Only a SHA-256 hash of the token is stored: the link is shown once, like an API key.
+    """
+
+    VALID_FOR_DAYS = 7
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    role = models.CharField(max_length=10, choices=[(Role.ADMIN, "Admin"), (Role.MEMBER, "Member")])
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "-created_at"], name="invitation_company_newest")]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=["ADMIN", "MEMBER"]), name="invitation_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.company_id} as {self.role}"
+
+    def is_open(self, now) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at

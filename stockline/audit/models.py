@@ -17,6 +17,11 @@ class AuditAction(models.TextChoices):
     CUSTOMER_CREATED = "CustomerCreated"
     API_KEY_CREATED = "ApiKeyCreated"
     API_KEY_REVOKED = "ApiKeyRevoked"
+    MEMBER_INVITED = "MemberInvited"
+    INVITATION_REVOKED = "InvitationRevoked"
+    MEMBER_JOINED = "MemberJoined"
+    MEMBER_ROLE_CHANGED = "MemberRoleChanged"
+    MEMBER_REMOVED = "MemberRemoved"
 
 
 class AuditEntry(AppendOnlyModel):
