@@ -84,7 +84,8 @@ def company_update_settings(
             company.low_stock_threshold = low_stock_threshold
         if not 1 <= len(company.name) <= 100:
             raise ValidationError({"name": ["Company name must be 1 to 100 characters."]})
-        if company.low_stock_threshold < 0:
+        threshold = company.low_stock_threshold
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
             raise ValidationError({"low_stock_threshold": ["Must be a whole number ≥ 0."]})
         after = {"name": company.name, "low_stock_threshold": company.low_stock_threshold}
         diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
