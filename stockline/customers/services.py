@@ -27,7 +27,9 @@ def customer_create(
     )
     if password:
         customer.set_password(password)
-    customer.full_clean(exclude=["password"])
+    # The (company, email) uniqueness is left to the database, so a plain duplicate and a lost
+    # race both end in the one message below.
+    customer.full_clean(exclude=["password"], validate_constraints=False)
     try:
         with transaction.atomic():
             customer.save()
