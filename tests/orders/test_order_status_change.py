@@ -10,6 +10,7 @@ from stockline.accounts.permissions import PermissionDenied
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction, AuditEntry
 from stockline.catalog.models import MovementReason, Product, StockMovement
+from stockline.catalog.services import product_bulk_set_active
 from stockline.core.channels import Channel
 from stockline.orders.errors import InvalidTransition, OrderNotFound
 from stockline.orders.lifecycle import OrderStatus
@@ -137,6 +138,14 @@ def test_restock_adds_to_the_current_stock_not_the_stock_at_order_time(company, 
     place(company, [(product, 5)])  # stock now 1
     change(actor, order, S.CANCELLED, restock=True)
     assert stock_of(product) == 5
+
+
+def test_restock_reaches_a_product_deactivated_since_the_order(company, actor):
+    product = make_product(company, stock=10)
+    order = place(company, [(product, 4)])
+    product_bulk_set_active(actor=actor, channel=Channel.DASHBOARD, product_ids=[product.id], is_active=False)
+    change(actor, order, S.CANCELLED, restock=True)
+    assert stock_of(product) == 10
 
 
 def test_order_cannot_be_restocked_twice(company, actor):
