@@ -122,6 +122,6 @@ def test_settings_change_only_the_actors_company(company, actor):
     assert Company.objects.get(id=other.id).low_stock_threshold == 5
 
 
-def test_owner_membership_is_unique_to_one_company(company):
+def test_each_company_has_its_own_owner(company):
     other, _ = make_company()
     assert Membership.objects.filter(role=Role.OWNER, company__in=[company, other]).count() == 2
