@@ -7,8 +7,10 @@ os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
 
 
 @pytest.fixture(autouse=True)
-def _email_to_memory(settings):
+def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Hashing strength is not under test; the slow default costs ~0.25 s per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -91,7 +91,16 @@ class Product(TimestampedModel):
 
     @property
     def stock_status(self) -> str:
+        # Querysets annotated by with_stock_status() carry the SQL-computed value (no
+        # company lookup per row); otherwise compute it with the same rule in Python.
+        annotated = self.__dict__.get("_stock_status")
+        if annotated is not None:
+            return annotated
         return stock_status(stock=self.stock, threshold=self.effective_threshold)
+
+    @stock_status.setter
+    def stock_status(self, value: str) -> None:
+        self.__dict__["_stock_status"] = value
 
 
 class MovementReason(models.TextChoices):

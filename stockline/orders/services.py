@@ -141,6 +141,9 @@ def order_place(
             else:
                 taken.append(result)
         if failed:
+            # Report short lines in the order the buyer listed them; the first is the headline.
+            listed = list(dict.fromkeys(line.product_id for line in lines))
+            failed.sort(key=listed.index)
             raise _refusal(company_id=actor.company_id, wanted=wanted, failed=failed)
 
         number, company_threshold = order_number_next(actor.company_id)

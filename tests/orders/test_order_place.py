@@ -340,3 +340,12 @@ def test_staff_of_another_company_cannot_touch_this_companys_products(company):
     with pytest.raises(ProductUnavailable):
         place(company, [(mine, 1)], actor=Actor.staff(other_owner))
     assert rows_written() == before
+
+
+def test_short_lines_are_reported_in_the_order_the_buyer_listed_them(company):
+    products = [make_product(company, name=f"Item {i}", stock=1) for i in range(4)]
+    listed = list(reversed(products))
+    with pytest.raises(InsufficientStock) as refusal:
+        place(company, [(p, 2) for p in listed])
+    assert [line.product_name for line in refusal.value.lines] == [p.name for p in listed]
+    assert refusal.value.message == f"Not enough stock for {listed[0].name}. Only 1 available."
