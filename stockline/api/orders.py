@@ -113,11 +113,7 @@ def orders_create(request, payload: OrderCreateIn):
         po_number=payload.poNumber or "",
         notes=payload.notes or "",
     )
-    return Status(201, {"data": order_json(order, lines=_lines_of_new_order(order))})
-
-
-def _lines_of_new_order(order: Order):
-    return OrderLine.objects.filter(order_id=order.id).order_by("product_name", "id")
+    return Status(201, {"data": order_json(order)})
 
 
 @router.patch(

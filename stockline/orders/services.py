@@ -176,7 +176,7 @@ def order_place(
             },
         )
         entry.save()
-        OrderLine.objects.bulk_create(
+        lines_placed = OrderLine.objects.bulk_create(
             [
                 OrderLine(
                     order=order,
@@ -217,6 +217,11 @@ def order_place(
             ]
             if low:
                 low_stock_alert_enqueue(order=order, items=low)
+    # Whoever renders the new order gets its lines without another query (as a prefetch would).
+    prefetched = order.lines.all()
+    prefetched._result_cache = sorted(lines_placed, key=lambda x: (x.product_name, x.id))
+    prefetched._prefetch_done = True
+    order._prefetched_objects_cache = {"lines": prefetched}
     return order
 
 

@@ -33,3 +33,11 @@ def test_three_line_storefront_order_with_low_stock_job_takes_twelve_statements(
     with django_assert_num_queries(12):
         place(company, [(p, 2) for p in products], channel=Channel.STOREFRONT, customer=buyer)
     assert len(LowStockAlert.objects.get().items) == 3
+
+
+def test_placed_order_renders_its_lines_without_another_query(company, django_assert_num_queries):
+    products = [make_product(company, name=name, stock=10) for name in ("Bravo", "Alpha", "Charlie")]
+    order = place(company, [(p, 1) for p in products])
+    with django_assert_num_queries(0):
+        names = [line.product_name for line in order.lines.all()]
+    assert names == ["Alpha", "Bravo", "Charlie"]
