@@ -1,12 +1,52 @@
-import pytest
+"""Low-stock email tests run the real worker, which works outside any transaction (db_worker
+closes connections between jobs), so every test here runs in autocommit, as in production."""
 
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from stockline.core.channels import Channel
+from tests.factories import make_customer, place
 from tests.support.smtp import SmtpServer, use_smtp_server
+
+
+@pytest.fixture(autouse=True)
+def _autocommit(transactional_db):
+    pass
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Every company and customer factory hashes a password; PBKDF2 would dominate the runtime."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def buyer(company):
+    return make_customer(company, name="Harbor Hardware")
+
+
+@pytest.fixture
+def storefront_order(company, buyer):
+    """Place a storefront order for `buyer`: storefront_order([(product, qty), ...])."""
+
+    def _place(items, **kwargs):
+        return place(company, items, channel=Channel.STOREFRONT, customer=buyer, **kwargs)
+
+    return _place
+
+
+@pytest.fixture
+def run_worker():
+    """Run `manage.py run_worker --batch` (every due job, then exit); returns its output."""
+
+    def _run() -> str:
+        out = StringIO()
+        call_command("run_worker", "--batch", stdout=out)
+        return out.getvalue()
+
+    return _run
 
 
 @pytest.fixture
