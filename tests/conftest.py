@@ -3,6 +3,7 @@ import os
 import pytest
 from django.db import connection
 
+# Server processes started by tests (gunicorn, the worker) inherit this: see settings.py.
 os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
 
 

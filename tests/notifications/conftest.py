@@ -16,12 +16,6 @@ def _autocommit(transactional_db):
     pass
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every company and customer factory hashes a password; PBKDF2 would dominate the runtime."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def buyer(company):
     return make_customer(company, name="Harbor Hardware")
