@@ -1,0 +1,207 @@
+"""The raw SQL floor: order_place's writes for one order, straight through the DB-API driver.
+
+Same statements as the service (three conditional decrements, the order-number bump, the
+order, its audit entry, multi-row lines and multi-row movements) in one transaction per
+order, with the same column values, on its own plain driver connection: what an order
+costs with no Django in the way. `STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too.
+"""
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from stockline.core.ids import uuid7
+
+STATEMENTS_PER_ORDER = 10  # BEGIN, 3 x UPDATE product, counter, order, audit, lines, movements, COMMIT
+
+_TAKE = (
+    "UPDATE catalog_product SET stock = stock - %s, updated_at = %s "
+    "WHERE id = %s AND company_id = %s AND is_active AND stock >= %s "
+    "RETURNING stock, name, sku, price, low_stock_threshold"
+)
+_ORDER = (
+    "INSERT INTO orders_order (id, created_at, updated_at, company_id, number, status, channel, "
+    "customer_id, placed_by_user_id, placed_by_api_key_id, po_number, notes, total, restocked_at) "
+    "VALUES (%s, %s, %s, %s, %s, 'SUBMITTED', %s, NULL, %s, NULL, '', '', %s, NULL)"
+)
+_AUDIT = (
+    "INSERT INTO audit_auditentry (id, company_id, created_at, actor_type, actor_user_id, "
+    "actor_customer_id, actor_api_key_id, actor_label, action, entity_type, entity_id, channel, metadata) "
+    "VALUES (%s, %s, %s, 'USER', %s, NULL, NULL, %s, 'OrderPlaced', 'order', %s, %s, %s)"
+)
+_LINES = (
+    "INSERT INTO orders_orderline (id, order_id, product_id, product_name, product_sku, quantity, "
+    "unit_price) VALUES "
+)
+_LINE_ROW = "(%s, %s, %s, %s, %s, %s, %s)"
+_MOVEMENTS = (
+    "INSERT INTO catalog_stockmovement (id, company_id, product_id, created_at, delta, stock_before, "
+    "stock_after, reason, channel, actor_type, actor_user_id, actor_customer_id, actor_api_key_id, "
+    "actor_label, order_id, audit_entry_id, reference, note) VALUES "
+)
+_MOVEMENT_ROW = "(%s, %s, %s, %s, %s, %s, %s, 'ORDER', %s, 'USER', %s, NULL, NULL, %s, %s, %s, '', '')"
+_CENT = Decimal("0.01")
+
+
+class RawOrderWriter:
+    """Places DASHBOARD orders for one staff user of one company, as raw SQL."""
+
+    channel = "DASHBOARD"
+
+    def __init__(self, *, company_id: UUID, user_id: UUID, label: str):
+        self.company_id = company_id
+        self.user_id = user_id
+        self.label = label
+        self.cursor = self.connection.cursor()
+
+    # Subclasses say how ids, times, decimals and JSON are passed and how a transaction runs:
+    # _id, _time, _json, _begin, _commit, _rollback, _number_next.
+    def _sql(self, sql: str) -> str:
+        return sql
+
+    def _decimal(self, value: Decimal):
+        return value
+
+    def place(self, lines: list[tuple[UUID, int]]) -> None:
+        cursor, company, user = self.cursor, self._id(self.company_id), self._id(self.user_id)
+        now = self._time(datetime.now(UTC))
+        wanted = sorted(lines)
+        self._begin()
+        taken = []
+        for product_id, quantity in wanted:
+            cursor.execute(self._sql(_TAKE), (quantity, now, self._id(product_id), company, quantity))
+            row = cursor.fetchone()
+            if row is None:
+                self._rollback()
+                raise RuntimeError(f"not enough stock for {product_id}")
+            stock_after, name, sku, price, _threshold = row
+            taken.append((product_id, quantity, stock_after, name, sku, Decimal(str(price)).quantize(_CENT)))
+        number, _company_threshold = self._number_next()
+        order_id, entry_id = uuid7(), uuid7()
+        order, entry = self._id(order_id), self._id(entry_id)
+        total = sum((t[5] * t[1] for t in taken), Decimal("0.00"))
+        cursor.execute(
+            self._sql(_ORDER), (order, now, now, company, number, self.channel, user, self._decimal(total))
+        )
+        metadata = {
+            "number": number,
+            "total": str(total),
+            "customer": None,
+            "lines": [{"product": str(t[0]), "sku": t[4], "quantity": t[1]} for t in taken],
+        }
+        cursor.execute(
+            self._sql(_AUDIT),
+            (entry, company, now, user, self.label, str(order_id), self.channel, self._json(metadata)),
+        )
+        params = []
+        for product_id, quantity, _, name, sku, price in taken:
+            params += [
+                self._id(uuid7()),
+                order,
+                self._id(product_id),
+                name,
+                sku,
+                quantity,
+                self._decimal(price),
+            ]
+        cursor.execute(self._sql(_LINES + ", ".join([_LINE_ROW] * len(taken))), params)
+        params = []
+        for product_id, quantity, stock_after, *_ in taken:
+            params += [
+                self._id(uuid7()),
+                company,
+                self._id(product_id),
+                now,
+                -quantity,
+                stock_after + quantity,
+                stock_after,
+                self.channel,
+                user,
+                self.label,
+                order,
+                entry,
+            ]
+        cursor.execute(self._sql(_MOVEMENTS + ", ".join([_MOVEMENT_ROW] * len(taken))), params)
+        self._commit()
+
+
+class SqliteOrderWriter(RawOrderWriter):
+    """sqlite3 in autocommit mode with explicit BEGIN IMMEDIATE, like Django's settings."""
+
+    def __init__(self, *, path: str, **kwargs):
+        self.connection = sqlite3.connect(path, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+            self.connection.execute(f"PRAGMA {pragma}")
+        super().__init__(**kwargs)
+
+    def _id(self, value):
+        return value.hex
+
+    def _time(self, value):
+        return value.replace(tzinfo=None).isoformat(" ")
+
+    def _json(self, value):
+        return json.dumps(value)
+
+    def _decimal(self, value):
+        return str(value)
+
+    def _sql(self, sql):
+        return sql.replace("%s", "?")
+
+    def _begin(self):
+        self.cursor.execute("BEGIN IMMEDIATE")
+
+    def _commit(self):
+        self.cursor.execute("COMMIT")
+
+    def _rollback(self):
+        self.cursor.execute("ROLLBACK")
+
+    def _number_next(self):
+        self.cursor.execute(
+            "UPDATE accounts_company SET order_number_seq = order_number_seq + 1 "
+            "WHERE id = ? RETURNING order_number_seq, low_stock_threshold",
+            (self._id(self.company_id),),
+        )
+        return self.cursor.fetchone()
+
+
+class PostgresOrderWriter(RawOrderWriter):
+    """psycopg 3 (server-side binding, so repeated statements get prepared), BEGIN implicit."""
+
+    def __init__(self, *, dsn: str, **kwargs):
+        import psycopg
+        from psycopg.types.json import Jsonb
+
+        self._jsonb = Jsonb
+        self.connection = psycopg.connect(dsn)
+        super().__init__(**kwargs)
+        self._number_sql = (
+            f"SELECT nextval('order_number_{self.company_id.hex}'), low_stock_threshold "
+            "FROM accounts_company WHERE id = %s"
+        )
+
+    def _id(self, value):
+        return value
+
+    def _time(self, value):
+        return value
+
+    def _json(self, value):
+        return self._jsonb(value)
+
+    def _begin(self):
+        pass  # psycopg sends BEGIN before the first statement
+
+    def _commit(self):
+        self.connection.commit()
+
+    def _rollback(self):
+        self.connection.rollback()
+
+    def _number_next(self):
+        self.cursor.execute(self._number_sql, (self.company_id,))
+        return self.cursor.fetchone()

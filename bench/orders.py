@@ -1,0 +1,202 @@
+"""Orders per second through order_place, one process and one thread, beside the raw SQL floor.
+
+    .venv/bin/python -m bench.orders --db sqlite      (file database in a temp dir, WAL)
+    .venv/bin/python -m bench.orders --db postgres    (database stockline_bench, recreated)
+    options: --orders 3000 --warmup 300 --rounds 3 --profile
+
+Migrates a fresh database, creates a company and 200 products through the services, then
+places 3-line DASHBOARD orders two ways, alternating in rounds so load from other processes
+hits both alike: through order_place, and as the same writes with the raw DB-API driver
+(bench/floor.py). Prints orders/s for each, their ratio and statements per order, and checks
+that every product's ledger still reconciles afterwards.
+"""
+
+import argparse
+import cProfile
+import os
+import platform
+import pstats
+import random
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from uuid import UUID
+
+from bench.floor import STATEMENTS_PER_ORDER, PostgresOrderWriter, SqliteOrderWriter
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = "postgres://postgres@127.0.0.1:5432"
+PG_DB = "stockline_bench"
+PRODUCTS = 200
+LINES = 3
+
+
+def database_prepare(db: str) -> str:
+    """Point Django at a fresh database of this kind and migrate it; returns its location."""
+    if db == "sqlite":
+        path = str(Path(tempfile.mkdtemp(prefix="stockline-bench-")) / "bench.sqlite3")
+        url = f"sqlite:///{path}"
+    else:
+        for sql in (f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", f"CREATE DATABASE {PG_DB}"):
+            subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
+        path = url = f"{PG}/{PG_DB}"
+    os.environ.update(
+        DATABASE_URL=url, DJANGO_SETTINGS_MODULE="stockline.settings", DEBUG="0", LOG_LEVEL="WARNING"
+    )
+    os.environ["FAST_PASSWORD_HASHER"] = "1"  # one owner password; not what is measured
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return path
+
+
+def fixture_create():
+    from decimal import Decimal
+
+    from stockline.accounts.services import company_create
+    from stockline.audit.actors import Actor
+    from stockline.catalog.services import product_create
+    from stockline.core.channels import Channel
+
+    _, owner = company_create(name="Bench Co", owner_email="bench@example.com", owner_password="x" * 12)
+    actor = Actor.staff(owner)
+    ids = [
+        product_create(
+            actor=actor,
+            channel=Channel.CLI,
+            name=f"Bench product {i}",
+            sku=f"B-{i:05d}",
+            price=Decimal("9.99") + i,
+            stock=1_000_000_000,
+        ).id
+        for i in range(PRODUCTS)
+    ]
+    return actor, ids
+
+
+def plans(ids: list[UUID], count: int, seed: int) -> list[list[tuple[UUID, int]]]:
+    rng = random.Random(seed)
+    return [[(pid, rng.randint(1, 3)) for pid in rng.sample(ids, LINES)] for _ in range(count)]
+
+
+def service_placer(actor):
+    from stockline.core.channels import Channel
+    from stockline.orders.services import OrderLineInput, order_place
+
+    def place(lines):
+        order_place(
+            actor=actor,
+            channel=Channel.DASHBOARD,
+            lines=[OrderLineInput(product_id=pid, quantity=q) for pid, q in lines],
+        )
+
+    return place
+
+
+def floor_writer(db: str, location: str, actor):
+    common = {"company_id": actor.company_id, "user_id": actor.user_id, "label": actor.label}
+    if db == "sqlite":
+        return SqliteOrderWriter(path=location, **common)
+    return PostgresOrderWriter(dsn=location, **common)
+
+
+def timed(place, batch) -> float:
+    t0 = time.perf_counter()
+    for lines in batch:
+        place(lines)
+    return time.perf_counter() - t0
+
+
+def service_statements_per_order(place, batch) -> float:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        for lines in batch:
+            place(lines)
+    return len(captured) / len(batch)
+
+
+def ledgers_reconcile(company_id) -> bool:
+    from stockline.catalog.ledger import ledger_reconciles
+    from stockline.catalog.models import Product
+
+    return all(ledger_reconciles(p) for p in Product.objects.filter(company_id=company_id))
+
+
+def database_label(db: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if db == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]} (file, WAL, synchronous=NORMAL)"
+        cursor.execute("SELECT current_setting('server_version'), current_setting('synchronous_commit')")
+        version, synchronous_commit = cursor.fetchone()
+        return f"PostgreSQL {version.split()[0]} (127.0.0.1, synchronous_commit={synchronous_commit})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--orders", type=int, default=3000, help="timed orders per side")
+    parser.add_argument("--warmup", type=int, default=300, help="untimed orders per side first")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating service/floor blocks")
+    parser.add_argument("--profile", action="store_true", help="cProfile the service side, print the top")
+    args = parser.parse_args()
+
+    location = database_prepare(args.db)
+    actor, ids = fixture_create()
+    service = service_placer(actor)
+    floor = floor_writer(args.db, location, actor)
+    per_round = args.orders // args.rounds
+
+    timed(service, plans(ids, args.warmup, seed=1))
+    timed(floor.place, plans(ids, args.warmup, seed=2))
+    service_seconds = floor_seconds = 0.0
+    best_service = best_floor = 0.0
+    profiler = cProfile.Profile() if args.profile else None
+    for r in range(args.rounds):
+        if profiler:
+            profiler.enable()
+        s = timed(service, plans(ids, per_round, seed=10 + r))
+        if profiler:
+            profiler.disable()
+        f = timed(floor.place, plans(ids, per_round, seed=20 + r))
+        service_seconds += s
+        floor_seconds += f
+        best_service, best_floor = max(best_service, per_round / s), max(best_floor, per_round / f)
+    queries = service_statements_per_order(service, plans(ids, 50, seed=3))
+    reconciled = ledgers_reconcile(actor.company_id)
+
+    orders = per_round * args.rounds
+    service_rate, floor_rate = orders / service_seconds, orders / floor_seconds
+    print(
+        f"order_place, {LINES}-line DASHBOARD orders, one process, one thread: {database_label(args.db)}; "
+        f"{orders} orders per side after {args.warmup} warm-up, {args.rounds} alternating rounds; "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"  service  order_place   {service_rate:7.0f} orders/s  ({1000 / service_rate:.3f} ms/order, "
+        f"best round {best_service:.0f}/s)  {queries:.1f} statements/order"
+    )
+    print(
+        f"  floor    raw DB-API    {floor_rate:7.0f} orders/s  ({1000 / floor_rate:.3f} ms/order, "
+        f"best round {best_floor:.0f}/s)  {STATEMENTS_PER_ORDER} statements/order"
+    )
+    print(f"  ratio    service time / floor time = {service_seconds / floor_seconds:.2f}x")
+    print(f"  ledger reconciles for all {PRODUCTS} products: {'yes' if reconciled else 'NO'}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+    if not reconciled:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
