@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from stockline.accounts.models import Invitation, Membership
 from stockline.audit.actors import ActorType
 from stockline.audit.models import AuditAction, AuditEntry
 from stockline.catalog.models import Product, StockMovement
@@ -256,4 +257,22 @@ def entity_history(*, company_id: UUID, entity_type: str, entity_id) -> list[Aud
         AuditEntry.objects.filter(
             company_id=company_id, entity_type=entity_type, entity_id=str(entity_id)
         ).order_by("created_at", "id")
+    )
+
+
+# ---------------------------------------------------------------- team
+
+
+def team_members(*, company_id: UUID) -> list[Membership]:
+    return list(
+        Membership.objects.filter(company_id=company_id).select_related("user").order_by("created_at", "id")
+    )
+
+
+def open_invitations(*, company_id: UUID) -> list[Invitation]:
+    """Invitations that can still be accepted: not used, not revoked, not expired."""
+    return list(
+        Invitation.objects.filter(
+            company_id=company_id, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+        ).select_related("created_by")
     )

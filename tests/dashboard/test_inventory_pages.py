@@ -282,3 +282,24 @@ def test_product_page_shows_the_ledger_with_who_why_and_before_after(owner_clien
     assert response.context["chart"] is not None and len(response.context["chart"].points) == 2
     assert "12 → 4" in html and "0 → 12" in html and owner.user.name in html and "Edited" in html
     assert "Low stock" in html
+
+
+def test_numbers_beyond_the_database_integer_are_refused_by_the_forms(owner_client, company):
+    product = make_product(company, stock=4)
+    response = owner_client.post(
+        "/dashboard/inventory/new", {"name": "Huge", "unit": "each", "price": "1", "stock": "2147483648"}
+    )
+    assert "stock" in response.context["form"].errors
+    response = owner_client.post(
+        "/dashboard/inventory/bulk",
+        {"action": "stock_delta", "value": "-9999999999", "ids": [str(product.id)], "confirm": "1"},
+        follow=True,
+    )
+    assert "between -2,147,483,647 and 2,147,483,647" in response.content.decode()
+    product.refresh_from_db()
+    assert product.stock == 4
+
+
+def test_inventory_links_to_csv_import_and_export(owner_client, company):
+    html = owner_client.get("/dashboard/inventory").content.decode()
+    assert 'href="/dashboard/inventory/import"' in html and 'href="/dashboard/inventory/export"' in html

@@ -7,7 +7,13 @@ from django import forms
 from stockline.catalog.models import DASHBOARD_UNITS, Product
 from stockline.catalog.services import BulkMode
 
-_WHOLE = {"invalid": "Enter a whole number.", "min_value": "Must be 0 or more."}
+# The database's integer column: larger numbers are refused here rather than by the database.
+MAX_UNITS = 2_147_483_647
+_WHOLE = {
+    "invalid": "Enter a whole number.",
+    "min_value": "Must be 0 or more.",
+    "max_value": f"Must be at most {MAX_UNITS:,}.",
+}
 
 
 class ProductForm(forms.Form):
@@ -21,11 +27,12 @@ class ProductForm(forms.Form):
     stock = forms.IntegerField(
         label="Stock qty",
         min_value=0,
+        max_value=MAX_UNITS,
         initial=0,
         error_messages={**_WHOLE, "min_value": "Stock cannot be negative."},
     )
     low_stock_threshold = forms.IntegerField(
-        label="Low-stock threshold", min_value=0, required=False, error_messages=_WHOLE
+        label="Low-stock threshold", min_value=0, max_value=MAX_UNITS, required=False, error_messages=_WHOLE
     )
     is_active = forms.BooleanField(label="Active — visible on the storefront", required=False, initial=True)
     description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -79,6 +86,8 @@ class ProductForm(forms.Form):
         return data, original
 
 
+_RANGE = f"Enter a number of units between -{MAX_UNITS:,} and {MAX_UNITS:,}."
+
 BULK_ACTIONS = [
     ("stock_set", "Set stock to"),
     ("stock_delta", "Adjust stock by ±"),
@@ -90,7 +99,15 @@ BULK_STOCK_MODES = {"stock_set": BulkMode.SET, "stock_delta": BulkMode.DELTA}
 
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(choices=BULK_ACTIONS)
-    value = forms.IntegerField(required=False, error_messages={"invalid": "Enter a whole number."})
+    value = forms.IntegerField(
+        required=False,
+        min_value=-MAX_UNITS,
+        max_value=MAX_UNITS,
+        error_messages={
+            "invalid": "Enter a whole number.",
+            **dict.fromkeys(("min_value", "max_value"), _RANGE),
+        },
+    )
     all_matching = forms.BooleanField(required=False)
 
     def clean(self):

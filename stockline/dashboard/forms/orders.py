@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django import forms
 
+from stockline.dashboard.forms.inventory import MAX_UNITS
 from stockline.orders.lifecycle import OrderStatus
 from stockline.orders.services import NOTES_MAX, PO_NUMBER_MAX, OrderLineInput
 
@@ -33,6 +34,8 @@ def parse_cart(post) -> PostedCart:
             quantity = int(raw_qty)
         except ValueError:
             return PostedCart(lines=lines, error="Quantities must be whole numbers.")
+        if abs(quantity) > MAX_UNITS:
+            return PostedCart(lines=lines, error=f"Quantities must be at most {MAX_UNITS:,}.")
         lines.append(OrderLineInput(product_id=product_id, quantity=quantity))
     return PostedCart(lines=lines)
 

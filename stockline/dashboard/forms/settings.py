@@ -4,6 +4,7 @@ from django import forms
 
 from stockline.accounts.models import Role
 from stockline.api.keys import SCOPES
+from stockline.dashboard.forms.inventory import MAX_UNITS
 
 TEAM_ROLES = [(Role.ADMIN, "Admin"), (Role.MEMBER, "Member")]
 
@@ -13,6 +14,7 @@ class CompanySettingsForm(forms.Form):
     low_stock_threshold = forms.IntegerField(
         label="Default low-stock threshold",
         min_value=0,
+        max_value=MAX_UNITS,
         error_messages={"invalid": "Enter a whole number.", "min_value": "Must be 0 or more."},
         help_text="A product is low on stock when 0 < stock ≤ this number, unless it has its own threshold.",
     )

@@ -5,10 +5,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from stockline.accounts.models import Invitation, Membership
+from stockline.accounts.models import Invitation, Membership, Role
 from stockline.accounts.permissions import Perm, PermissionDenied, role_can_remove, role_has_perm
 from stockline.accounts.services import (
     invitation_create,
@@ -16,35 +15,32 @@ from stockline.accounts.services import (
     membership_change_role,
     membership_remove,
 )
+from stockline.dashboard import selectors
 from stockline.dashboard.access import staff_view
 from stockline.dashboard.forms.settings import InvitationForm, RoleForm
 
 
+def _member_row(me: Membership, member: Membership) -> dict:
+    """A team row with the controls the viewer's role allows on it (the role table decides)."""
+    mine = member.id == me.id
+    return {
+        "membership": member,
+        "is_me": mine,
+        "can_remove": not mine
+        and role_has_perm(me.role, Perm.REMOVE_MEMBERS)
+        and role_can_remove(remover_role=me.role, target_role=member.role),
+        "can_change_role": not mine
+        and member.role != Role.OWNER
+        and role_has_perm(me.role, Perm.CHANGE_ROLES),
+    }
+
+
 def _team_page(request, *, invite_url: str | None = None, status: int = 200):
     me = request.membership
-    members = list(
-        Membership.objects.filter(company=request.company).select_related("user").order_by("created_at")
-    )
-    rows = [
-        {
-            "membership": m,
-            "is_me": m.id == me.id,
-            "can_remove": m.id != me.id
-            and role_can_remove(remover_role=me.role, target_role=m.role)
-            and role_has_perm(me.role, Perm.REMOVE_MEMBERS),
-            "can_change_role": m.id != me.id
-            and m.role != "OWNER"
-            and role_has_perm(me.role, Perm.CHANGE_ROLES),
-        }
-        for m in members
-    ]
+    rows = [_member_row(me, m) for m in selectors.team_members(company_id=request.company.id)]
     invitations = []
     if role_has_perm(me.role, Perm.INVITE_MEMBERS):
-        invitations = list(
-            Invitation.objects.filter(
-                company=request.company, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
-            ).select_related("created_by")
-        )
+        invitations = selectors.open_invitations(company_id=request.company.id)
     return render(
         request,
         "dashboard/settings/team.html",
