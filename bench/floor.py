@@ -4,6 +4,10 @@ Same statements as the service (three conditional decrements, the order-number b
 order, its audit entry, multi-row lines and multi-row movements) in one transaction per
 order, with the same column values, on its own plain driver connection: what an order
 costs with no Django in the way. `STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too.
+
+The `ThroughDjango` variants send the very same SQL through Django's connection (its cursor
+wrapper and transaction.atomic()), which splits the service's distance from the floor into
+Django's database layer and everything above it.
 """
 
 import json
@@ -11,6 +15,9 @@ import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID
+
+import psycopg
+from psycopg.types.json import Jsonb
 
 from stockline.core.ids import uuid7
 
@@ -50,14 +57,15 @@ class RawOrderWriter:
 
     channel = "DASHBOARD"
 
-    def __init__(self, *, company_id: UUID, user_id: UUID, label: str):
+    def __init__(self, *, location: str, company_id: UUID, user_id: UUID, label: str):
         self.company_id = company_id
         self.user_id = user_id
         self.label = label
+        self.connection = self._connect(location)
         self.cursor = self.connection.cursor()
 
-    # Subclasses say how ids, times, decimals and JSON are passed and how a transaction runs:
-    # _id, _time, _json, _begin, _commit, _rollback, _number_next.
+    # Subclasses say how to connect, how ids, times, decimals and JSON are passed and how a
+    # transaction runs: _connect, _id, _time, _json, _begin, _commit, _rollback, _number_next.
     def _sql(self, sql: str) -> str:
         return sql
 
@@ -130,11 +138,11 @@ class RawOrderWriter:
 class SqliteOrderWriter(RawOrderWriter):
     """sqlite3 in autocommit mode with explicit BEGIN IMMEDIATE, like Django's settings."""
 
-    def __init__(self, *, path: str, **kwargs):
-        self.connection = sqlite3.connect(path, isolation_level=None)
+    def _connect(self, location):
+        connection = sqlite3.connect(location, isolation_level=None)
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
-            self.connection.execute(f"PRAGMA {pragma}")
-        super().__init__(**kwargs)
+            connection.execute(f"PRAGMA {pragma}")
+        return connection
 
     def _id(self, value):
         return value.hex
@@ -162,8 +170,10 @@ class SqliteOrderWriter(RawOrderWriter):
 
     def _number_next(self):
         self.cursor.execute(
-            "UPDATE accounts_company SET order_number_seq = order_number_seq + 1 "
-            "WHERE id = ? RETURNING order_number_seq, low_stock_threshold",
+            self._sql(
+                "UPDATE accounts_company SET order_number_seq = order_number_seq + 1 "
+                "WHERE id = %s RETURNING order_number_seq, low_stock_threshold"
+            ),
             (self._id(self.company_id),),
         )
         return self.cursor.fetchone()
@@ -172,17 +182,8 @@ class SqliteOrderWriter(RawOrderWriter):
 class PostgresOrderWriter(RawOrderWriter):
     """psycopg 3 (server-side binding, so repeated statements get prepared), BEGIN implicit."""
 
-    def __init__(self, *, dsn: str, **kwargs):
-        import psycopg
-        from psycopg.types.json import Jsonb
-
-        self._jsonb = Jsonb
-        self.connection = psycopg.connect(dsn)
-        super().__init__(**kwargs)
-        self._number_sql = (
-            f"SELECT nextval('order_number_{self.company_id.hex}'), low_stock_threshold "
-            "FROM accounts_company WHERE id = %s"
-        )
+    def _connect(self, location):
+        return psycopg.connect(location)
 
     def _id(self, value):
         return value
@@ -191,7 +192,7 @@ class PostgresOrderWriter(RawOrderWriter):
         return value
 
     def _json(self, value):
-        return self._jsonb(value)
+        return Jsonb(value)
 
     def _begin(self):
         pass  # psycopg sends BEGIN before the first statement
@@ -203,5 +204,41 @@ class PostgresOrderWriter(RawOrderWriter):
         self.connection.rollback()
 
     def _number_next(self):
-        self.cursor.execute(self._number_sql, (self.company_id,))
+        self.cursor.execute(
+            f"SELECT nextval('order_number_{self.company_id.hex}'), low_stock_threshold "
+            "FROM accounts_company WHERE id = %s",
+            (self.company_id,),
+        )
         return self.cursor.fetchone()
+
+
+class ThroughDjango:
+    """Mixin: the same SQL and values through Django's default connection and atomic()."""
+
+    def _connect(self, location):
+        from django.db import connection
+
+        return connection
+
+    def _sql(self, sql):
+        return sql  # Django's SQLite cursor converts %s itself
+
+    def _begin(self):
+        from django.db import transaction
+
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+
+    def _commit(self):
+        self._atomic.__exit__(None, None, None)
+
+    def _rollback(self):
+        self._atomic.__exit__(RuntimeError, RuntimeError(), None)
+
+
+class SqliteThroughDjango(ThroughDjango, SqliteOrderWriter):
+    pass
+
+
+class PostgresThroughDjango(ThroughDjango, PostgresOrderWriter):
+    pass

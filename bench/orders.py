@@ -2,12 +2,13 @@
 
     .venv/bin/python -m bench.orders --db sqlite      (file database in a temp dir, WAL)
     .venv/bin/python -m bench.orders --db postgres    (database stockline_bench, recreated)
-    options: --orders 3000 --warmup 300 --rounds 3 --profile
+    options: --orders 3000 --warmup 300 --rounds 6 --profile
 
 Migrates a fresh database, creates a company and 200 products through the services, then
-places 3-line DASHBOARD orders two ways, alternating in rounds so load from other processes
-hits both alike: through order_place, and as the same writes with the raw DB-API driver
-(bench/floor.py). Prints orders/s for each, their ratio and statements per order, and checks
+places 3-line DASHBOARD orders three ways, alternating in rounds so load from other processes
+hits all alike: through order_place; as the same writes with the raw DB-API driver on its own
+connection (the floor, bench/floor.py); and as that same SQL through Django's connection.
+Prints orders/s for each, the service/floor time ratio and statements per order, and checks
 that every product's ledger still reconciles afterwards.
 """
 
@@ -23,7 +24,13 @@ import time
 from pathlib import Path
 from uuid import UUID
 
-from bench.floor import STATEMENTS_PER_ORDER, PostgresOrderWriter, SqliteOrderWriter
+from bench.floor import (
+    STATEMENTS_PER_ORDER,
+    PostgresOrderWriter,
+    PostgresThroughDjango,
+    SqliteOrderWriter,
+    SqliteThroughDjango,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -97,11 +104,17 @@ def service_placer(actor):
     return place
 
 
-def floor_writer(db: str, location: str, actor):
-    common = {"company_id": actor.company_id, "user_id": actor.user_id, "label": actor.label}
+def floor_writers(db: str, location: str, actor):
+    """(raw DB-API, same SQL through Django's connection) writers for this database."""
+    common = {
+        "location": location,
+        "company_id": actor.company_id,
+        "user_id": actor.user_id,
+        "label": actor.label,
+    }
     if db == "sqlite":
-        return SqliteOrderWriter(path=location, **common)
-    return PostgresOrderWriter(dsn=location, **common)
+        return SqliteOrderWriter(**common), SqliteThroughDjango(**common)
+    return PostgresOrderWriter(**common), PostgresThroughDjango(**common)
 
 
 def timed(place, batch) -> float:
@@ -147,50 +160,58 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
     parser.add_argument("--orders", type=int, default=3000, help="timed orders per side")
     parser.add_argument("--warmup", type=int, default=300, help="untimed orders per side first")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating service/floor blocks")
+    parser.add_argument("--rounds", type=int, default=6, help="alternating blocks of every side")
     parser.add_argument("--profile", action="store_true", help="cProfile the service side, print the top")
     args = parser.parse_args()
 
     location = database_prepare(args.db)
     actor, ids = fixture_create()
-    service = service_placer(actor)
-    floor = floor_writer(args.db, location, actor)
+    raw, through_django = floor_writers(args.db, location, actor)
+    sides = {  # name: (placer, statements per order)
+        "service": (service_placer(actor), None),
+        "django": (through_django.place, STATEMENTS_PER_ORDER),
+        "floor": (raw.place, STATEMENTS_PER_ORDER),
+    }
     per_round = args.orders // args.rounds
-
-    timed(service, plans(ids, args.warmup, seed=1))
-    timed(floor.place, plans(ids, args.warmup, seed=2))
-    service_seconds = floor_seconds = 0.0
-    best_service = best_floor = 0.0
+    seconds = dict.fromkeys(sides, 0.0)
+    best = dict.fromkeys(sides, 0.0)
     profiler = cProfile.Profile() if args.profile else None
+
+    for i, (place, _) in enumerate(sides.values()):
+        timed(place, plans(ids, args.warmup, seed=i))
     for r in range(args.rounds):
-        if profiler:
-            profiler.enable()
-        s = timed(service, plans(ids, per_round, seed=10 + r))
-        if profiler:
-            profiler.disable()
-        f = timed(floor.place, plans(ids, per_round, seed=20 + r))
-        service_seconds += s
-        floor_seconds += f
-        best_service, best_floor = max(best_service, per_round / s), max(best_floor, per_round / f)
-    queries = service_statements_per_order(service, plans(ids, 50, seed=3))
+        for i, (name, (place, _)) in enumerate(sides.items()):
+            if profiler and name == "service":
+                profiler.enable()
+            t = timed(place, plans(ids, per_round, seed=100 * (r + 1) + i))
+            if profiler and name == "service":
+                profiler.disable()
+            seconds[name] += t
+            best[name] = max(best[name], per_round / t)
+    service_statements = service_statements_per_order(sides["service"][0], plans(ids, 50, seed=99))
     reconciled = ledgers_reconcile(actor.company_id)
 
     orders = per_round * args.rounds
-    service_rate, floor_rate = orders / service_seconds, orders / floor_seconds
     print(
-        f"order_place, {LINES}-line DASHBOARD orders, one process, one thread: {database_label(args.db)}; "
+        f"{LINES}-line DASHBOARD orders, one process, one thread: {database_label(args.db)}; "
         f"{orders} orders per side after {args.warmup} warm-up, {args.rounds} alternating rounds; "
         f"{os.cpu_count()} cores, Python {platform.python_version()}"
     )
+    labels = {
+        "service": "order_place (the service)     ",
+        "django": "floor SQL via Django's cursor ",
+        "floor": "raw SQL floor (DB-API driver) ",
+    }
+    for name, (_, statements) in sides.items():
+        rate = orders / seconds[name]
+        print(
+            f"  {labels[name]} {rate:6.0f} orders/s  {1000 / rate:6.3f} ms/order  "
+            f"best round {best[name]:6.0f}/s  {statements or service_statements:4.1f} statements/order"
+        )
     print(
-        f"  service  order_place   {service_rate:7.0f} orders/s  ({1000 / service_rate:.3f} ms/order, "
-        f"best round {best_service:.0f}/s)  {queries:.1f} statements/order"
+        f"  ratio service/floor time {seconds['service'] / seconds['floor']:.2f}x  "
+        f"(Django's cursor + atomic alone: {seconds['django'] / seconds['floor']:.2f}x)"
     )
-    print(
-        f"  floor    raw DB-API    {floor_rate:7.0f} orders/s  ({1000 / floor_rate:.3f} ms/order, "
-        f"best round {best_floor:.0f}/s)  {STATEMENTS_PER_ORDER} statements/order"
-    )
-    print(f"  ratio    service time / floor time = {service_seconds / floor_seconds:.2f}x")
     print(f"  ledger reconciles for all {PRODUCTS} products: {'yes' if reconciled else 'NO'}")
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
