@@ -27,6 +27,7 @@ PAGES = [
     ("inventory, low stock & active", "/dashboard/inventory?status=LOW_STOCK&active=active"),
     ("inventory, search", "/dashboard/inventory?q=widget"),
     ("inventory, page 1000", "/dashboard/inventory?page=1000"),
+    ("inventory, newest first", "/dashboard/inventory?sort=newest"),
     ("orders", "/dashboard/orders"),
 ]
 WORDS = ["widget", "tape", "box", "pallet", "glove", "label", "film", "bag", "roll", "sheet", "wrap", "strap"]

@@ -303,3 +303,10 @@ def test_numbers_beyond_the_database_integer_are_refused_by_the_forms(owner_clie
 def test_inventory_links_to_csv_import_and_export(owner_client, company):
     html = owner_client.get("/dashboard/inventory").content.decode()
     assert 'href="/dashboard/inventory/import"' in html and 'href="/dashboard/inventory/export"' in html
+
+
+def test_list_sorts_by_name_or_newest(owner_client, company):
+    for name in ["Bravo", "Alpha", "Charlie"]:
+        make_product(company, name=name)
+    assert rows(owner_client.get("/dashboard/inventory")) == ["Alpha", "Bravo", "Charlie"]
+    assert rows(owner_client.get("/dashboard/inventory?sort=newest")) == ["Charlie", "Alpha", "Bravo"]
