@@ -6,12 +6,24 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from stockline.api import customers, orders, products
 from stockline.api.auth import ApiKeyAuth
 from stockline.api.errors import RateLimited, api_error_from, pydantic_error_message
 
 logger = logging.getLogger(__name__)
+
+
+class JsonObjectParser(Parser):
+    """A request body is a JSON object: a list, string or null is "Invalid JSON body." too."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return data
+
 
 api = NinjaAPI(
     title="Stockline API",
@@ -23,6 +35,7 @@ api = NinjaAPI(
         "returns the original response without acting twice."
     ),
     auth=ApiKeyAuth(),
+    parser=JsonObjectParser(),
     urls_namespace="api-v1",
 )
 api.add_router("", products.router)

@@ -12,6 +12,7 @@ from stockline.api.schemas import (
     CustomerListOut,
     ErrorOut,
     RateLimitedOut,
+    Text,
 )
 from stockline.api.serializers import customer_json
 from stockline.core.channels import Channel
@@ -28,7 +29,7 @@ class CustomerFilters(Schema):
     limit: str | None = None
     cursor: str | None = None
     status: str | None = None
-    search: str | None = None
+    search: Text | None = None
 
 
 @router.get("/customers", response={200: CustomerListOut, **COMMON_ERRORS})

@@ -2,6 +2,7 @@
 errors of the services to their status codes in one place."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 
 from stockline.accounts.permissions import PermissionDenied
 from stockline.catalog.errors import (
@@ -82,6 +83,8 @@ def api_error_from(exc: Exception) -> ApiError | None:
     if isinstance(exc, DjangoValidationError):
         details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return ApiError(400, validation_error_message(exc), details=details)
+    if isinstance(exc, DataError):  # a value the database cannot store, e.g. stock past its integer
+        return ApiError(400, "Validation failed. A value is out of range for storage.")
     return None
 
 
@@ -94,13 +97,19 @@ def pydantic_error_message(errors: list[dict]) -> str:
     field = loc[-1] if loc else "body"
     kind = error.get("type", "")
     if kind == "missing":
-        return f"{field} is required"
+        return f"{field} is required" if loc else "Invalid JSON body."  # no body at all
     if kind in {"int_from_float"}:
         return f"{field} must be a whole number"
     if kind in {"int_parsing", "int_type", "decimal_parsing", "decimal_type", "float_parsing"}:
         return f"{field} must be a number"
     if kind == "uuid_parsing" or kind == "uuid_type":
         return f"{field} must be a valid id"
+    if kind == "greater_than_equal":
+        return f"{field} must be at least {error['ctx']['ge']}"
+    if kind == "less_than_equal":
+        return f"{field} must be at most {error['ctx']['le']}"
+    if kind == "value_error":  # our own validators (schemas.Text): the message names the rule
+        return f"{field} {error['ctx']['error']}"
     if kind == "model_attributes_type" or kind == "dict_type":
         return "Invalid JSON body."
     return f"{'.'.join(loc) or 'body'}: {error.get('msg', 'is invalid')}"

@@ -16,6 +16,7 @@ from stockline.api.schemas import (
     StockAdjustmentEnvelope,
     StockAdjustmentIn,
     StockErrorOut,
+    Text,
 )
 from stockline.api.serializers import product_json
 from stockline.catalog.models import Product
@@ -45,8 +46,8 @@ WIRE_FIELDS = {
 class ProductFilters(Schema):
     limit: str | None = None
     cursor: str | None = None
-    search: str | None = None
-    category: str | None = None
+    search: Text | None = None
+    category: Text | None = None
     active: str | None = None
     stockStatus: str | None = None
 

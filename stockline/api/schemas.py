@@ -2,10 +2,11 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from stockline.catalog.stock_rules import StockStatus
 from stockline.orders.lifecycle import OrderStatus
@@ -14,6 +15,19 @@ StockStatusLiteral = Literal["OUT_OF_STOCK", "LOW_STOCK", "IN_STOCK"]
 assert set(StockStatusLiteral.__args__) == set(StockStatus.values)
 OrderStatusLiteral = Literal["SUBMITTED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]
 assert set(OrderStatusLiteral.__args__) == set(OrderStatus.values)
+
+# The largest stock, quantity or adjustment the database stores (a PostgreSQL integer).
+MAX_UNITS = 2_147_483_647
+
+
+def _refuse_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL: refuse it as bad input on every database alike.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_refuse_nul)]
 
 
 class ErrorOut(Schema):
@@ -74,11 +88,11 @@ class ProductListOut(Schema):
 
 
 class ProductCreateIn(Schema):
-    name: str
-    sku: str | None = None
-    description: str | None = None
-    category: str | None = None
-    unit: str | None = None
+    name: Text
+    sku: Text | None = None
+    description: Text | None = None
+    category: Text | None = None
+    unit: Text | None = None
     price: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
     stock: int = Field(0, ge=0)
     lowStockThreshold: int | None = Field(None, ge=0)
@@ -86,11 +100,11 @@ class ProductCreateIn(Schema):
 
 
 class ProductPatchIn(Schema):
-    name: str | None = None
-    sku: str | None = None
-    description: str | None = None
-    category: str | None = None
-    unit: str | None = None
+    name: Text | None = None
+    sku: Text | None = None
+    description: Text | None = None
+    category: Text | None = None
+    unit: Text | None = None
     price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     stock: int | None = Field(None, ge=0)
     lowStockThreshold: int | None = Field(None, ge=0)
@@ -99,8 +113,8 @@ class ProductPatchIn(Schema):
 
 
 class StockAdjustmentIn(Schema):
-    delta: int
-    reason: str = Field("", max_length=200)
+    delta: int = Field(..., ge=-MAX_UNITS, le=MAX_UNITS)
+    reason: Text = Field("", max_length=200)
 
 
 class StockAdjustmentOut(Schema):
@@ -154,18 +168,19 @@ class OrderListOut(Schema):
 
 class OrderItemIn(Schema):
     productId: UUID
-    quantity: int
+    quantity: int = Field(..., le=MAX_UNITS)
 
 
 class OrderCreateIn(Schema):
     customerId: UUID | None = None
     items: list[OrderItemIn]
-    poNumber: str | None = None
-    notes: str | None = None
+    poNumber: Text | None = None
+    notes: Text | None = None
 
 
 class OrderPatchIn(Schema):
-    status: str
+    # Documented as the enum, checked by the view: an unknown status is "Invalid order status."
+    status: str = Field(..., json_schema_extra={"enum": list(OrderStatus.values)})
     restock: bool = False
 
 
@@ -191,7 +206,7 @@ class CustomerListOut(Schema):
 
 
 class CustomerCreateIn(Schema):
-    email: str
-    name: str
+    email: Text = Field(..., json_schema_extra={"format": "email"})
+    name: Text
     password: str | None = Field(None, min_length=8, max_length=100)
     status: Literal["ACTIVE", "BLOCKED"] = "ACTIVE"
