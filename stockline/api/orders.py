@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from uuid import UUID
 
 from django.db.models import Prefetch
@@ -41,16 +41,18 @@ class OrderFilters(Schema):
 
 
 def _parse_when(raw: str, *, end_of_day: bool, name: str) -> datetime:
-    """Lenient: a date (2026-04-01) or a full ISO-8601 timestamp."""
-    value = parse_datetime(raw)
-    if value is None:
+    """Lenient: a date (2026-04-01) or a full ISO-8601 timestamp; naive means UTC."""
+    try:
+        # A date first: parse_datetime would read "2026-04-01" as its midnight.
         day = parse_date(raw)
-        if day is None:
-            raise ApiError(400, f"{name} must be a date (YYYY-MM-DD) or an ISO-8601 timestamp.")
-        value = datetime.combine(day, time.max if end_of_day else time.min)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, timezone.UTC)
-    return value
+        value = datetime.combine(day, time.max if end_of_day else time.min) if day else parse_datetime(raw)
+        if value is None:
+            raise ValueError(raw)
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:  # e.g. month 13, or beyond year 1..9999 in UTC
+        raise ApiError(400, f"{name} must be a date (YYYY-MM-DD) or an ISO-8601 timestamp.") from exc
 
 
 def _order_id(raw: str) -> UUID:
