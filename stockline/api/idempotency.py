@@ -3,7 +3,8 @@
 The record is inserted in the same transaction as the work it guards. A concurrent request
 with the same key blocks on the unique index until the first commits, then replays its
 stored response; so two simultaneous requests act once. A replay with a different body is
-refused (422). 5xx outcomes are not stored, so a retry after a crash acts again.
+refused (422). 5xx and 429 outcomes are not stored, so a retry after a crash or once the
+rate limit allows acts again.
 """
 
 import hashlib
@@ -52,8 +53,10 @@ class IdempotencyMiddleware:
         if request.method != "POST" or key is None or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         key = key.strip()
-        if not 1 <= len(key) <= MAX_KEY_LENGTH:
-            return JsonResponse({"error": f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters."}, status=400)
+        if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+            return JsonResponse(
+                {"error": f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters."}, status=400
+            )
         try:
             api_key = request_api_key(request)
         except ApiError:
@@ -70,7 +73,7 @@ class IdempotencyMiddleware:
                     record = None
                 if record is not None:
                     response = self.get_response(request)
-                    if response.status_code >= 500:
+                    if response.status_code >= 500 or response.status_code == 429:
                         raise _DoNotStore(response)
                     record.status_code = response.status_code
                     record.content_type = response.get("Content-Type", "")
