@@ -149,3 +149,12 @@ def test_new_order_refuses_inactive_products_and_bad_quantities(owner_client, co
     response = owner_client.post("/dashboard/orders/new", {})
     assert response.context["errors"] == ["At least one item is required"]
     assert not Order.objects.exists()
+
+
+def test_new_order_po_number_and_notes_limits(owner_client, company):
+    product = make_product(company, stock=5)
+    response = owner_client.post(
+        "/dashboard/orders/new", {"product": [str(product.id)], "quantity": ["1"], "po_number": "P" * 101}
+    )
+    assert response.status_code == 422 and "po_number" in response.context["details"].errors
+    assert not Order.objects.exists()

@@ -129,7 +129,7 @@ def order_new(request):
             "q": q,
             "picker": _picker_context(request.company.id, q),
         },
-        status=422 if errors else 200,
+        status=422 if errors or details.errors else 200,
     )
 
 
