@@ -14,7 +14,7 @@ from stockline.accounts.services import (
     invitation_accept_new_user,
     invitation_find,
 )
-from stockline.dashboard.access import choose_company, staff_memberships, staff_view
+from stockline.dashboard.access import SESSION_COMPANY_KEY, choose_company, staff_memberships, staff_view
 from stockline.dashboard.forms.auth import EmailLoginForm, InvitationSignupForm, SignupForm
 
 
@@ -54,7 +54,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # A fresh session starts in the user's first company.
-        self.request.session.pop("dashboard_company_id", None)
+        self.request.session.pop(SESSION_COMPANY_KEY, None)
         return response
 
 
