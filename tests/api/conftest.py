@@ -1,9 +1,11 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 
 from stockline.api.keys import SCOPE_VALUES, api_key_create
+from stockline.api.models import ApiKey
 from tests.factories import make_company, owner_actor
 
 
@@ -37,12 +39,37 @@ class ApiClient:
     def patch(self, path, body=None, headers=None):
         return self._send("patch", path, body if body is not None else {}, headers)
 
+    def request(self, method, path, body=None, headers=None):
+        if method == "GET":
+            return self.get(path, headers=headers)
+        return self._send(method.lower(), path, body if body is not None else {}, headers)
+
+
+def make_api_key(company, scopes=None) -> tuple[ApiKey, str]:
+    """A key created by the company's OWNER; returns (key, plaintext)."""
+    return api_key_create(actor=owner_actor(company), name="test key", scopes=sorted(scopes or SCOPE_VALUES))
+
 
 def make_key(company, scopes=None) -> str:
-    _, plaintext = api_key_create(
-        actor=owner_actor(company), name="test key", scopes=sorted(scopes or SCOPE_VALUES)
-    )
-    return plaintext
+    return make_api_key(company, scopes)[1]
+
+
+def error_of(response, status: int) -> str:
+    """The message of an API error response, after checking its status and {"error": str} shape."""
+    assert response.status_code == status, (response.status_code, response.content)
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert isinstance(body.get("error"), str), body
+    return body["error"]
+
+
+def newest_first(model, objects, *, start=None) -> list:
+    """Give `objects` distinct creation times, one second apart, in list order (the last is newest)."""
+    start = start or objects[0].created_at - timedelta(days=1)
+    for i, obj in enumerate(objects):
+        obj.created_at = start + timedelta(seconds=i)
+        model.objects.filter(id=obj.id).update(created_at=obj.created_at)
+    return list(reversed(objects))
 
 
 @pytest.fixture
@@ -58,3 +85,42 @@ def other_company(db):
 @pytest.fixture
 def other_api(other_company):
     return ApiClient(make_key(other_company))
+
+
+# Every route of /api/v1: (method, path, required scope, a valid body). {product}, {order} and
+# {customer} stand for ids of the `objects` fixture.
+ROUTES = [
+    ("GET", "/products", "products:read", None),
+    ("POST", "/products", "products:write", {"name": "New product", "price": "4.50"}),
+    ("GET", "/products/{product}", "products:read", None),
+    ("PATCH", "/products/{product}", "products:write", {"name": "Renamed"}),
+    ("POST", "/products/{product}/stock-adjustments", "products:write", {"delta": 1}),
+    ("GET", "/orders", "orders:read", None),
+    ("POST", "/orders", "orders:write", {"items": [{"productId": "{product}", "quantity": 1}]}),
+    ("GET", "/orders/{order}", "orders:read", None),
+    ("PATCH", "/orders/{order}", "orders:write", {"status": "CONFIRMED"}),
+    ("GET", "/customers", "customers:read", None),
+    ("POST", "/customers", "customers:write", {"email": "new.buyer@example.com", "name": "New Buyer"}),
+    ("GET", "/customers/{customer}", "customers:read", None),
+]
+ROUTE_IDS = [f"{method} {path}" for method, path, _, _ in ROUTES]
+
+
+def fill(template, objects: dict):
+    """`template` (a path or body) with {product}/{order}/{customer} replaced by the ids of
+    `objects` (model instances or ids)."""
+    text = json.dumps(template)
+    for name, obj in objects.items():
+        text = text.replace("{" + name + "}", str(getattr(obj, "id", obj)))
+    return json.loads(text)
+
+
+@pytest.fixture
+def objects(company):
+    """One product, customer and order of `company`."""
+    from tests.factories import make_customer, make_product, place
+
+    product = make_product(company, name="Route Widget", stock=50)
+    customer = make_customer(company)
+    order = place(company, [(product, 1)], customer=customer)
+    return {"product": product, "customer": customer, "order": order}
