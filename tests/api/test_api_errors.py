@@ -1,0 +1,49 @@
+"""Every error of /api/v1 is JSON {"error": ...}, even outside the routes; the documents are served."""
+
+import pytest
+
+from tests.api.conftest import ApiClient, error_of
+
+
+@pytest.mark.parametrize("path", ["/nope", "/products/", "/products/x/y", "/v2/products"])
+def test_an_unknown_path_is_a_json_404(api, path):
+    assert error_of(api.get(path), 404) == "Not found."
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("delete", "/products", {"GET", "POST"}),
+        ("put", "/orders/0190e6a4-0000-7000-8000-000000000000", {"GET", "PATCH"}),
+        ("patch", "/customers", {"GET", "POST"}),
+        ("get", "/products/0190e6a4-0000-7000-8000-000000000000/stock-adjustments", {"POST"}),
+    ],
+)
+def test_a_wrong_method_is_a_json_405_naming_the_allowed_ones(api, method, path, allowed):
+    response = getattr(api.client, method)("/api/v1" + path, HTTP_AUTHORIZATION=f"Bearer {api.key}")
+    assert error_of(response, 405) == "Method not allowed."
+    assert set(response["Allow"].split(", ")) == allowed
+
+
+def test_the_openapi_document_is_public_and_describes_every_route(db):
+    response = ApiClient(None).client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert set(paths) == {
+        "/api/v1/products",
+        "/api/v1/products/{product_id}",
+        "/api/v1/products/{product_id}/stock-adjustments",
+        "/api/v1/orders",
+        "/api/v1/orders/{order_id}",
+        "/api/v1/customers",
+        "/api/v1/customers/{customer_id}",
+    }
+    for operations in paths.values():
+        for operation in operations.values():
+            assert {"400", "401", "403", "429"} <= set(operation["responses"])
+
+
+def test_the_interactive_docs_are_served(db):
+    response = ApiClient(None).client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"/api/v1/openapi.json" in response.content
