@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from stockline.catalog.stock_rules import StockStatus
 from stockline.orders.lifecycle import OrderStatus
@@ -28,6 +28,18 @@ def _refuse_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_refuse_nul)]
+
+
+def _refuse_bool(value):
+    # JSON true is not 1 unit (pydantic would read it as 1).
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number")
+    return value
+
+
+Count = Annotated[int, Field(ge=0, le=MAX_UNITS), BeforeValidator(_refuse_bool)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_UNITS), BeforeValidator(_refuse_bool)]
+Delta = Annotated[int, Field(ge=-MAX_UNITS, le=MAX_UNITS), BeforeValidator(_refuse_bool)]
 
 
 class ErrorOut(Schema):
@@ -94,8 +106,8 @@ class ProductCreateIn(Schema):
     category: Text | None = None
     unit: Text | None = None
     price: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
-    stock: int = Field(0, ge=0)
-    lowStockThreshold: int | None = Field(None, ge=0)
+    stock: Count = 0
+    lowStockThreshold: Count | None = None
     isActive: bool = True
 
 
@@ -106,14 +118,14 @@ class ProductPatchIn(Schema):
     category: Text | None = None
     unit: Text | None = None
     price: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-    stock: int | None = Field(None, ge=0)
-    lowStockThreshold: int | None = Field(None, ge=0)
+    stock: Count | None = None
+    lowStockThreshold: Count | None = None
     isActive: bool | None = None
-    expectedStock: int | None = Field(None, ge=0)
+    expectedStock: Count | None = None
 
 
 class StockAdjustmentIn(Schema):
-    delta: int = Field(..., ge=-MAX_UNITS, le=MAX_UNITS)
+    delta: Delta
     reason: Text = Field("", max_length=200)
 
 
@@ -168,7 +180,7 @@ class OrderListOut(Schema):
 
 class OrderItemIn(Schema):
     productId: UUID
-    quantity: int = Field(..., le=MAX_UNITS)
+    quantity: Quantity
 
 
 class OrderCreateIn(Schema):

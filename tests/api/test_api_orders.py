@@ -270,6 +270,7 @@ def test_a_blocked_customer_cannot_be_ordered_for(api, company):
         ([{"productId": "{p}"}], "quantity is required"),
         ([{"productId": "{p}", "quantity": "abc"}], "quantity must be a number"),
         ([{"productId": "{p}", "quantity": 1.5}], "quantity must be a whole number"),
+        ([{"productId": "{p}", "quantity": True}], "quantity must be a whole number"),
         ([{"productId": "{p}", "quantity": 0}], "quantity must be at least 1"),
         ([{"productId": "{p}", "quantity": -3}], "quantity must be at least 1"),
         ([{"productId": "{p}", "quantity": 10**20}], "quantity must be at most 2147483647"),
