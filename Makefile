@@ -9,7 +9,7 @@ bench-sqlite:
 	$(PY) -m bench.orders --db sqlite
 
 bench-postgres:
-	$(PY) -m bench.orders --db postgres
+	$(PY) -m bench.orders --db postgres --orders 2000
 
 ## HTTP order placement on PostgreSQL with concurrent clients (needs pgbench).
 bench-http:
