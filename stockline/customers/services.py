@@ -1,9 +1,13 @@
+from uuid import UUID
+
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
+from stockline.core.channels import Channel
 from stockline.customers.models import Customer, CustomerStatus
 
 _EMAIL_TAKEN = "A customer with this email already exists."
@@ -43,4 +47,57 @@ def customer_create(
             )
     except IntegrityError as exc:
         raise ValidationError({"email": [_EMAIL_TAKEN]}) from exc
+    return customer
+
+
+# ---------------------------------------------------------------- storefront self-service
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 100
+REGISTRATION_EMAIL_TAKEN = "An account with this email already exists. Sign in instead."
+LOGIN_INVALID = "Invalid email or password."
+LOGIN_SUSPENDED = "Your account has been suspended. Please contact the store."
+
+
+class CustomerLoginRefused(Exception):
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def customer_register(*, company_id: UUID, email: str, name: str, password: str) -> Customer:
+    """A buyer signs themselves up on the store: ACTIVE, audited as CustomerCreated from the
+    storefront (the actor is the store itself: the customer does not exist before this)."""
+    if not PASSWORD_MIN <= len(password or "") <= PASSWORD_MAX:
+        raise ValidationError(
+            {"password": [f"Password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters."]}
+        )
+    try:
+        return customer_create(
+            actor=Actor.system(company_id, label="Storefront registration"),
+            channel=Channel.STOREFRONT,
+            email=email,
+            name=name,
+            password=password,
+        )
+    except ValidationError as exc:
+        if _EMAIL_TAKEN in exc.message_dict.get("email", []):
+            raise ValidationError({"email": [REGISTRATION_EMAIL_TAKEN]}) from exc
+        raise
+
+
+def customer_authenticate(*, company_id: UUID, email: str, password: str) -> Customer:
+    """The store's customer with these credentials, or CustomerLoginRefused.
+
+    Only a blocked customer who knows the password learns that the account is suspended;
+    every other failure reads the same, and an unknown email costs one hash like a known one.
+    """
+    customer = Customer.objects.filter(company_id=company_id, email=(email or "").strip().lower()).first()
+    if customer is None:
+        make_password(password)  # the same work as a wrong password: no timing tell
+        raise CustomerLoginRefused(LOGIN_INVALID)
+    if not customer.check_password(password):
+        raise CustomerLoginRefused(LOGIN_INVALID)
+    if customer.is_blocked:
+        raise CustomerLoginRefused(LOGIN_SUSPENDED)
     return customer

@@ -1,3 +1,21 @@
+"""The storefront of one company, under /store/<slug>/ (the slug reaches every view)."""
+
+from django.urls import path
+
+from stockline.storefront.views import auth, cart, catalog, orders
+
 app_name = "storefront"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", auth.landing, name="landing"),
+    path("register", auth.register, name="register"),
+    path("login", auth.login, name="login"),
+    path("logout", auth.logout, name="logout"),
+    path("catalog", catalog.catalog, name="catalog"),
+    path("products/<uuid:product_id>", catalog.product_detail, name="product"),
+    path("cart", cart.cart, name="cart"),
+    path("cart/add", cart.add, name="cart_add"),
+    path("checkout", cart.checkout, name="checkout"),
+    path("orders", orders.order_list, name="orders"),
+    path("orders/<uuid:order_id>", orders.order_detail, name="order"),
+]

@@ -1,0 +1,211 @@
+"""Reads behind the storefront pages. Each is scoped by company (and customer where it is
+theirs) and runs a fixed number of queries, whatever the number of rows (pinned by
+tests/storefront/test_query_counts.py). Inactive products never leave this module.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+
+from stockline.catalog.models import Product
+from stockline.catalog.stock_rules import StockStatus, stock_status_expression
+from stockline.customers.models import Customer
+from stockline.orders.models import Order
+from stockline.storefront.models import Cart, CartItem
+
+CATALOG_PAGE_SIZE = 24
+ORDERS_PAGE_SIZE = 20
+SEARCH_MAX = 200
+
+CATALOG_SORTS = {
+    "name": ("Name A–Z", ("name", "id")),
+    "name_desc": ("Name Z–A", ("-name", "-id")),
+    "price": ("Price: low → high", ("price", "name", "id")),
+    "price_desc": ("Price: high → low", ("-price", "name", "id")),
+}
+
+
+def _page(queryset, number, size: int) -> Page:
+    return Paginator(queryset, size).get_page(number)
+
+
+def _active_products(company_id: UUID) -> QuerySet[Product]:
+    return Product.objects.filter(company_id=company_id, is_active=True)
+
+
+# ---------------------------------------------------------------- catalog
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFilters:
+    q: str = ""
+    category: str = ""
+    sort: str = "name"
+
+    @classmethod
+    def from_params(cls, params) -> "CatalogFilters":
+        """Unknown values are ignored rather than refused: a stale link still opens."""
+        sort = params.get("sort", "name")
+        return cls(
+            q=params.get("q", "").strip()[:SEARCH_MAX],
+            category=params.get("category", "").strip()[:100],
+            sort=sort if sort in CATALOG_SORTS else "name",
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.q or self.category)
+
+
+def catalog_products(*, company_id: UUID, filters: CatalogFilters) -> QuerySet[Product]:
+    """Active products (out-of-stock ones included), searched and filtered, with stock status."""
+    products = _active_products(company_id)
+    if filters.q:
+        products = products.filter(
+            Q(name__icontains=filters.q)
+            | Q(sku__icontains=filters.q)
+            | Q(category__icontains=filters.q)
+            | Q(description__icontains=filters.q)
+        )
+    if filters.category:
+        products = products.filter(category=filters.category)
+    return products.with_stock_status().order_by(*CATALOG_SORTS[filters.sort][1])
+
+
+def catalog_page(*, company_id: UUID, filters: CatalogFilters, page_number) -> Page:
+    """One page of the catalog: a COUNT and a SELECT."""
+    return _page(catalog_products(company_id=company_id, filters=filters), page_number, CATALOG_PAGE_SIZE)
+
+
+def catalog_categories(*, company_id: UUID) -> list[str]:
+    """The categories of the store's active products, A–Z (one index-only query)."""
+    return list(
+        _active_products(company_id)
+        .exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+
+
+def catalog_product(*, company_id: UUID, product_id: UUID) -> Product | None:
+    return _active_products(company_id).with_stock_status().filter(id=product_id).first()
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogRow:
+    product: Product
+    in_cart: int
+
+    @property
+    def room(self) -> int:
+        """How many more the customer may add: the cart never holds more than the stock."""
+        return max(self.product.stock - self.in_cart, 0)
+
+
+def catalog_rows(*, customer: Customer, products) -> list[CatalogRow]:
+    """The products with how many of each the customer's cart already holds (one query)."""
+    products = list(products)
+    in_cart = dict(
+        CartItem.objects.filter(cart__customer=customer, product_id__in=[p.id for p in products]).values_list(
+            "product_id", "quantity"
+        )
+    )
+    return [CatalogRow(product=p, in_cart=in_cart.get(p.id, 0)) for p in products]
+
+
+# ---------------------------------------------------------------- cart
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    item: CartItem
+    product: Product
+
+    @property
+    def available(self) -> bool:
+        return self.product.is_active
+
+    @property
+    def status(self) -> str:
+        return self.product.stock_status
+
+    @property
+    def low_stock(self) -> bool:
+        """The "Only N left" warning shows exactly for LOW_STOCK products (SPEC §3)."""
+        return self.available and self.status == StockStatus.LOW_STOCK
+
+    @property
+    def out_of_stock(self) -> bool:
+        return self.available and self.status == StockStatus.OUT_OF_STOCK
+
+    @property
+    def over_stock(self) -> bool:
+        """More in the cart than there is now (stock moved since it was added)."""
+        return self.available and self.item.quantity > self.product.stock > 0
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.product.price * self.item.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class CartView:
+    po_number: str
+    notes: str
+    lines: list[CartLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.line_total for line in self.lines if line.available), Decimal("0.00"))
+
+    @property
+    def units(self) -> int:
+        return sum(line.item.quantity for line in self.lines)
+
+    @property
+    def orderable(self) -> bool:
+        return bool(self.lines)
+
+
+def cart_view(*, customer: Customer) -> CartView:
+    """The customer's cart with each product's current stock status: two queries."""
+    cart = Cart.objects.filter(customer=customer).only("po_number", "notes").first()
+    if cart is None:
+        return CartView(po_number="", notes="", lines=[])
+    items = (
+        CartItem.objects.filter(cart=cart)
+        .select_related("product")
+        .annotate(product_status=stock_status_expression("product__"))
+        .order_by("added_at", "id")
+    )
+    lines = []
+    for item in items:
+        item.product.stock_status = item.product_status  # no company lookup per line
+        lines.append(CartLine(item=item, product=item.product))
+    return CartView(po_number=cart.po_number, notes=cart.notes, lines=lines)
+
+
+# ---------------------------------------------------------------- orders
+
+
+def customer_orders_page(*, customer: Customer, page_number) -> Page:
+    """The customer's own orders, newest first, each with its number of lines."""
+    orders = (
+        Order.objects.filter(company_id=customer.company_id, customer=customer)
+        .annotate(line_count=Count("lines"))
+        .order_by("-created_at", "-id")
+    )
+    return _page(orders, page_number, ORDERS_PAGE_SIZE)
+
+
+def customer_order(*, customer: Customer, order_id: UUID) -> Order | None:
+    """One of the customer's own orders with its lines; None for anyone else's."""
+    return (
+        Order.objects.filter(company_id=customer.company_id, customer=customer, id=order_id)
+        .prefetch_related("lines")
+        .first()
+    )
