@@ -56,10 +56,6 @@ def concrete_attnames(model: type[Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def instance_values(obj: Model, attnames: Sequence[str]) -> list:
-    return [getattr(obj, name) for name in attnames]
-
-
 # Names in the SQL below come from the models' metadata, quoted; every value is a parameter.
 
 

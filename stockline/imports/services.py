@@ -19,7 +19,7 @@ from itertools import islice
 from typing import BinaryIO
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from stockline.accounts.permissions import Perm
@@ -31,7 +31,7 @@ from stockline.catalog.models import MovementReason, Product, StockMovement
 from stockline.catalog.services import BULK_AUDIT_DETAIL_LIMIT
 from stockline.core.channels import Channel
 from stockline.core.ids import uuid7
-from stockline.imports.bulk import concrete_attnames, instance_values, rows_insert, rows_update
+from stockline.imports.bulk import concrete_attnames, rows_insert, rows_update
 from stockline.imports.columns import column_map
 from stockline.imports.errors import (
     Drift,
@@ -111,7 +111,9 @@ def import_preview(
     reader = CsvRows(source, encoding=encoding)
     columns = column_map(reader.header, mapping)
     parser = RowParser(columns)
-    preview = ImportPreview(encoding=encoding, columns=columns.as_mapping(), ignored=columns.ignored)
+    preview = ImportPreview(
+        encoding=encoding, header=columns.header, columns=columns.as_mapping(), ignored=columns.ignored
+    )
 
     def report(error: RowError) -> None:
         preview.error_count += 1
@@ -173,26 +175,30 @@ def _classify(preview: ImportPreview, row: ProductRow, current: tuple | None, de
 
 
 def _lock_seen(company_id: UUID, skus: FileSkus) -> None:
-    """Lock every product seen at preview, in pk order; ImportStale if any stock or SKU moved since."""
-    drift: list[Drift] = []
+    """Lock every product seen at preview, in primary-key order, before anything is written.
+
+    Orders lock their products in pk order too, so an import and an order never deadlock.
+    SQLite has no row locks: its write transaction (BEGIN IMMEDIATE) already excludes every
+    other writer.
+    """
+    if not connection.features.has_select_for_update:
+        return
     for seen in skus.seen_products(CHUNK_ROWS):
-        now = {
-            pid: (sku, stock)
-            for pid, sku, stock in Product.objects.select_for_update(of=("self",))
-            .filter(company_id=company_id, id__in=[pid for pid, _, _ in seen])
-            .order_by("pk")
-            .values_list("id", "sku", "stock")
-        }
-        for pid, sku, stock in seen:
-            current = now.get(pid)
-            if current is None or current[0] != sku:
-                drift.append(Drift(sku, stock, None))
-            elif current[1] != stock:
-                drift.append(Drift(sku, stock, current[1]))
-        if len(drift) > ImportStale.SHOWN:
-            break
-    if drift:
-        raise ImportStale(drift)
+        ids = [pid for pid, _, _ in seen]
+        locked = Product.objects.select_for_update(of=("self",)).filter(company_id=company_id, id__in=ids)
+        list(locked.order_by("pk").values_list("id", flat=True))
+
+
+def _drift(rows: list[ProductRow], existing: dict[str, tuple], seen: dict[str, tuple]) -> list[Drift]:
+    """Rows whose product is not the one, or not at the stock, the preview saw."""
+    drift = []
+    for r in rows:
+        current, was = existing.get(r.sku), seen.get(r.sku)
+        if current is None and was is None:
+            continue
+        if current is None or was is None or current[_ID] != was[0] or current[_STOCK] != was[1]:
+            drift.append(Drift(r.sku, was and was[1], current and current[_STOCK]))
+    return drift
 
 
 class _Writer:
@@ -227,7 +233,11 @@ class _Writer:
         template.created_at = self.now
         self.movement_fields = concrete_attnames(StockMovement)
         self.movement_template = {name: getattr(template, name) for name in self.movement_fields}
+        # New products likewise: the model's defaults for the fields a file does not set.
         self.product_fields = concrete_attnames(Product)
+        product = Product(company_id=self.company_id, created_at=self.now, updated_at=self.now)
+        self.product_template = {name: getattr(product, name) for name in self.product_fields}
+        self.unit_default = rules().unit_default
 
     def _movement(self, product_id: UUID, before: int, after: int, entry: AuditEntry, note: str = "") -> list:
         row = self.movement_template | {
@@ -241,20 +251,18 @@ class _Writer:
         }
         return list(row.values())
 
-    def _new_product(self, row: ProductRow) -> Product:
-        return Product(
-            company_id=self.company_id,
-            created_at=self.now,
-            updated_at=self.now,
-            sku=row.sku,
-            name=row.name,
-            description=row.description or "",
-            category=row.category or "",
-            unit=row.unit or rules().unit_default,
-            price=row.price,
-            stock=row.stock,
-            is_active=True if row.is_active is None else row.is_active,
-        )
+    def _new_product(self, row: ProductRow) -> dict:
+        return self.product_template | {
+            "id": uuid7(),
+            "sku": row.sku,
+            "name": row.name,
+            "description": row.description or "",
+            "category": row.category or "",
+            "unit": row.unit or self.unit_default,
+            "price": row.price,
+            "stock": row.stock,
+            "is_active": True if row.is_active is None else row.is_active,
+        }
 
     def chunk(self, rows: list[ProductRow], existing: dict[str, tuple]) -> None:
         """Create or update these rows' products; `existing` are the locked products by SKU."""
@@ -263,11 +271,13 @@ class _Writer:
             current = existing.get(r.sku)
             if current is None:
                 product = self._new_product(r)
-                creates.append(instance_values(product, self.product_fields))
-                movements.append(self._movement(product.id, 0, r.stock, self.created_entry, "Opening stock"))
+                creates.append(list(product.values()))
+                movements.append(
+                    self._movement(product["id"], 0, r.stock, self.created_entry, "Opening stock")
+                )
                 if len(self.created_detail) < BULK_AUDIT_DETAIL_LIMIT:
                     self.created_detail.append(
-                        {"id": str(product.id), "sku": r.sku, "name": r.name, "stock": r.stock}
+                        {"id": str(product["id"]), "sku": r.sku, "name": r.name, "stock": r.stock}
                     )
                 continue
             diff = _diff(r, current)
@@ -344,11 +354,9 @@ def _apply(
             rows.append(product_row)
         chunk_skus = [r.sku for r in rows]
         existing = _existing(actor.company_id, chunk_skus)
-        seen = skus.seen(chunk_skus)
-        for r in rows:
-            current, was = existing.get(r.sku), seen.get(r.sku)
-            if (current and current[_ID]) != (was and was[0]):
-                raise ImportStale([Drift(r.sku, was and was[1], current and current[_STOCK])])
+        drift = _drift(rows, existing, skus.seen(chunk_skus))
+        if drift:
+            raise ImportStale(drift)
         writer.chunk(rows, existing)
         if progress:
             progress(writer.counts["rows"], reader.bytes_read)
@@ -361,12 +369,13 @@ def _json(value):
     return str(value) if not isinstance(value, bool | int | str | type(None)) else value
 
 
-def import_upload(*, actor: Actor, filename: str, content: bytes) -> ImportBatch:
-    """Keep an uploaded file as a batch and preview it. FileTooLarge over the browser's limit."""
+def import_upload(*, actor: Actor, filename: str, source: BinaryIO, size: int) -> ImportBatch:
+    """Keep an uploaded file (`size` bytes) as a batch and preview it; FileTooLarge over the limit."""
     actor.require(Perm.MANAGE_PRODUCTS)
-    if len(content) > BROWSER_MAX_BYTES:
+    content = b"" if size > BROWSER_MAX_BYTES else source.read(BROWSER_MAX_BYTES + 1)
+    if max(size, len(content)) > BROWSER_MAX_BYTES:
         raise FileTooLarge(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB; uploads are limited to "
+            f"The file is {max(size, len(content)) / 1024 / 1024:.1f} MB; uploads are limited to "
             f"{BROWSER_MAX_BYTES // 1024 // 1024} MB. Split it, or use the command-line importer "
             "(manage.py import_products), which has no limit."
         )

@@ -24,8 +24,9 @@ class FileSkus:
                 sku TEXT PRIMARY KEY, row INTEGER NOT NULL, product_id TEXT, stock INTEGER
             ) WITHOUT ROWID;
             CREATE INDEX sku_product ON sku (product_id) WHERE product_id IS NOT NULL;
+            BEGIN;
             """
-        )
+        )  # one transaction for the database's life: a commit per insert would write the file each time
 
     def close(self) -> None:
         self._db.close()

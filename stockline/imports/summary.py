@@ -19,6 +19,7 @@ class RowChange:
 @dataclass(slots=True)
 class ImportPreview:
     encoding: str
+    header: list[str]  # the file's header row
     columns: dict[str, str]  # column → the file's header text
     ignored: list[str] = field(default_factory=list)
     rows: int = 0

@@ -1,3 +1,12 @@
+from django.urls import path
+
+from stockline.imports import views
+
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("import", views.upload, name="import"),
+    path("import/<uuid:batch_id>", views.batch_detail, name="batch"),
+    path("import/<uuid:batch_id>/apply", views.batch_apply, name="apply"),
+    path("export", views.export, name="export"),
+]
