@@ -26,8 +26,12 @@ class _DoNotStore(Exception):
         self.response = response
 
 
-def _fingerprint(request) -> str:
+def _fingerprint(request, api_key) -> str:
+    """Same key, same API key, same request: a replay by another API key is a different request
+    (so it can never read a response its own scopes would not allow)."""
     digest = hashlib.sha256()
+    digest.update(str(api_key.id).encode())
+    digest.update(b"\n")
     digest.update(request.method.encode())
     digest.update(b"\n")
     digest.update(request.path.encode())
@@ -61,7 +65,7 @@ class IdempotencyMiddleware:
             api_key = request_api_key(request)
         except ApiError:
             return self.get_response(request)  # the API itself answers 401
-        fingerprint = _fingerprint(request)
+        fingerprint = _fingerprint(request, api_key)
         try:
             with transaction.atomic():
                 try:

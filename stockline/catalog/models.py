@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -14,6 +14,9 @@ from stockline.catalog.stock_rules import (
 )
 from stockline.core.channels import Channel
 from stockline.core.models import AppendOnlyModel, TimestampedModel
+
+# Stock lives in a 32-bit integer column on every database; larger values are refused, not wrapped.
+STOCK_MAX = 2_147_483_647
 
 DASHBOARD_UNITS = [
     "each",
@@ -50,7 +53,7 @@ class Product(TimestampedModel):
     category = models.CharField(max_length=100, blank=True, db_index=True)
     unit = models.CharField(max_length=20, default="each")
     price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
-    stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    stock = models.IntegerField(default=0, validators=[MinValueValidator(0), MaxValueValidator(STOCK_MAX)])
     low_stock_threshold = models.PositiveIntegerField(
         null=True, blank=True, help_text="Empty: use the company default."
     )

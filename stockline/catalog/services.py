@@ -21,7 +21,7 @@ from stockline.audit.services import audit_record
 from stockline.catalog.errors import ProductUnavailable, StockConflict, StockWouldGoNegative
 from stockline.catalog.ledger import movement_build
 from stockline.catalog.locks import product_lock, products_lock
-from stockline.catalog.models import MovementReason, Product, StockMovement
+from stockline.catalog.models import STOCK_MAX, MovementReason, Product, StockMovement
 from stockline.core.channels import Channel
 
 # Fields a caller may set through product_create / product_update.
@@ -229,6 +229,10 @@ def stock_bulk_plan(*, products, mode: BulkMode, value: int) -> BulkPlan:
     plan = BulkPlan(mode=mode, value=value)
     for product in products:
         target = value if mode == BulkMode.SET else product.stock + value
+        if target > STOCK_MAX:
+            raise ValidationError(
+                {"value": [f"{product.name} would exceed the largest stock level ({STOCK_MAX})."]}
+            )
         after = max(target, 0)
         if after == product.stock:
             plan.unchanged += 1
@@ -356,6 +360,8 @@ def stock_adjust(
         before = product.stock
         if before + delta < 0:
             raise StockWouldGoNegative(product_name=product.name, stock=before, delta=delta)
+        if before + delta > STOCK_MAX:
+            raise ValidationError({"delta": [f"Stock cannot exceed {STOCK_MAX}."]})
         product.stock = before + delta
         product.save(update_fields=["stock", "updated_at"])
         entry = audit_record(
