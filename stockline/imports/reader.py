@@ -22,6 +22,12 @@ ENCODINGS = {
 }
 DEFAULT_ENCODING = "utf-8"
 
+
+def encoding_name(encoding: str) -> str:
+    """ "Windows-1252", without the explanation."""
+    return ENCODINGS[encoding].split(" (")[0]
+
+
 # One physical line; the longest legitimate row is a few thousand characters.
 MAX_LINE_CHARS = 1_000_000
 _BLOCK = 64 * 1024
@@ -83,7 +89,7 @@ def _not_decodable(error: UnicodeDecodeError, encoding: str) -> NotUtf8:
     near = " ".join(near.split())
     bad = error.object[error.start]
     return NotUtf8(
-        f"The file is not {ENCODINGS[encoding].split(' (')[0]} text (byte 0x{bad:02X} near “{near}”). "
+        f"The file is not {encoding_name(encoding)} text (byte 0x{bad:02X} near “{near}”). "
         f"It looks like {ENCODINGS[suggestion]}: import it as that, or save it as CSV UTF-8.",
         suggestion=suggestion,
     )

@@ -15,7 +15,7 @@ from stockline.imports.errors import FileTooLarge, ImportRefused
 from stockline.imports.export import export_csv
 from stockline.imports.forms import PreviewOptionsForm, UploadForm
 from stockline.imports.models import ImportBatch, ImportStatus
-from stockline.imports.reader import ENCODINGS
+from stockline.imports.reader import ENCODINGS, encoding_name
 from stockline.imports.services import (
     BROWSER_MAX_BYTES,
     BROWSER_MAX_ROWS,
@@ -91,7 +91,9 @@ def _preview_page(request, batch: ImportBatch, options: PreviewOptionsForm, stat
             "file_error": file_error,
             "options": options,
             "encoding_label": ENCODINGS.get(batch.encoding, batch.encoding),
-            "suggested_encoding": ENCODINGS.get((file_error or {}).get("suggestion", "")),
+            "suggested_encoding": encoding_name(suggestion)
+            if (suggestion := (file_error or {}).get("suggestion"))
+            else "",
             "max_rows": BROWSER_MAX_ROWS,
         },
         status=status,
