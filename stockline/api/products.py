@@ -93,7 +93,7 @@ def products_list(request, filters: Query[ProductFilters]):
     if filters.stockStatus:
         if filters.stockStatus not in StockStatus.values:
             raise ApiError(400, "Invalid stockStatus. Use IN_STOCK, LOW_STOCK or OUT_OF_STOCK.")
-        qs = qs.filter(stock_status_q(filters.stockStatus))
+        qs = qs.filter(stock_status_q(filters.stockStatus, company_default=_company_threshold(request)))
     items, pagination = paginate(qs, limit=filters.limit, cursor=filters.cursor)
     threshold = _company_threshold(request)
     return {

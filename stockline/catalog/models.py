@@ -75,7 +75,10 @@ class Product(TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["company", "-created_at", "-id"], name="product_company_newest"),
-            models.Index(fields=["company", "is_active", "stock"], name="product_company_stock"),
+            # Health counts and stock-status filters read only this index.
+            models.Index(
+                fields=["company", "is_active", "stock", "low_stock_threshold"], name="product_company_stock"
+            ),
             models.Index(fields=["company", "name"], name="product_company_name"),
         ]
 

@@ -27,21 +27,24 @@ def stock_status(*, stock: int, threshold: int) -> StockStatus:
     return StockStatus.IN_STOCK
 
 
-def effective_threshold_expression(prefix: str = "") -> Coalesce:
-    """SQL twin of effective_threshold(), for a Product queryset (or a relation to one)."""
-    return Coalesce(
-        F(f"{prefix}low_stock_threshold"),
-        F(f"{prefix}company__low_stock_threshold"),
-        output_field=models.IntegerField(),
+def effective_threshold_expression(prefix: str = "", *, company_default: int | None = None) -> Coalesce:
+    """SQL twin of effective_threshold(), for a Product queryset (or a relation to one).
+
+    Pass `company_default` when every row belongs to one known company: the query then
+    needs no join to the company and can be answered from the product index alone.
+    """
+    default = (
+        F(f"{prefix}company__low_stock_threshold") if company_default is None else Value(company_default)
     )
+    return Coalesce(F(f"{prefix}low_stock_threshold"), default, output_field=models.IntegerField())
 
 
-def stock_status_q(status: str, prefix: str = "") -> Q:
+def stock_status_q(status: str, prefix: str = "", *, company_default: int | None = None) -> Q:
     """SQL twin of stock_status() as a filter, usable in aggregates and index-friendly."""
     stock = f"{prefix}stock"
     if status == StockStatus.OUT_OF_STOCK:
         return Q(**{f"{stock}__lte": 0})
-    threshold = effective_threshold_expression(prefix)
+    threshold = effective_threshold_expression(prefix, company_default=company_default)
     if status == StockStatus.LOW_STOCK:
         return Q(**{f"{stock}__gt": 0, f"{stock}__lte": threshold})
     if status == StockStatus.IN_STOCK:
@@ -49,21 +52,30 @@ def stock_status_q(status: str, prefix: str = "") -> Q:
     raise ValueError(f"Unknown stock status {status!r}")
 
 
-def stock_status_expression(prefix: str = "") -> Case:
+def stock_status_expression(prefix: str = "", *, company_default: int | None = None) -> Case:
     """SQL twin of stock_status() as a value, for annotate()."""
+    kw = {"company_default": company_default}
     return Case(
-        When(stock_status_q(StockStatus.OUT_OF_STOCK, prefix), then=Value(StockStatus.OUT_OF_STOCK)),
-        When(stock_status_q(StockStatus.LOW_STOCK, prefix), then=Value(StockStatus.LOW_STOCK)),
+        When(stock_status_q(StockStatus.OUT_OF_STOCK, prefix, **kw), then=Value(StockStatus.OUT_OF_STOCK)),
+        When(stock_status_q(StockStatus.LOW_STOCK, prefix, **kw), then=Value(StockStatus.LOW_STOCK)),
         default=Value(StockStatus.IN_STOCK),
         output_field=models.CharField(),
     )
 
 
-def inventory_health(products) -> dict[str, int]:
-    """Counts of active products per stock status in one query.
+def inventory_health(company) -> dict[str, int]:
+    """Counts of the company's active products per stock status, in one index-only query.
 
-    `products` is a company-scoped Product queryset; inactive products are not counted.
+    Inactive products are not counted.
     """
-    return products.filter(is_active=True).aggregate(
-        **{status.value: Count("id", filter=stock_status_q(status)) for status in StockStatus}
+    from stockline.catalog.models import Product
+
+    products = Product.objects.filter(company_id=company.id, is_active=True)
+    return products.aggregate(
+        **{
+            status.value: Count(
+                Value(1), filter=stock_status_q(status, company_default=company.low_stock_threshold)
+            )
+            for status in StockStatus
+        }
     )

@@ -70,29 +70,31 @@ class InventoryFilters:
         return bool(self.q or self.status or self.active)
 
 
-def inventory_products(*, company_id: UUID, filters: InventoryFilters) -> QuerySet[Product]:
-    products = Product.objects.filter(company_id=company_id)
+def inventory_products(*, company, filters: InventoryFilters) -> QuerySet[Product]:
+    products = Product.objects.filter(company_id=company.id)
     if filters.q:
         products = products.filter(
             Q(name__icontains=filters.q) | Q(sku__icontains=filters.q) | Q(category__icontains=filters.q)
         )
     if filters.status:
-        products = products.filter(stock_status_q(filters.status))
+        products = products.filter(
+            stock_status_q(filters.status, company_default=company.low_stock_threshold)
+        )
     if filters.active:
         products = products.filter(is_active=ACTIVE_FILTERS[filters.active])
     return products.order_by(*INVENTORY_SORTS[filters.sort])
 
 
-def inventory_page(*, company_id: UUID, filters: InventoryFilters, page_number) -> Page:
+def inventory_page(*, company, filters: InventoryFilters, page_number) -> Page:
     """One page of the inventory list with each row's stock status: a COUNT and a SELECT."""
-    products = inventory_products(company_id=company_id, filters=filters).annotate(
-        status=stock_status_expression()
+    products = inventory_products(company=company, filters=filters).annotate(
+        status=stock_status_expression(company_default=company.low_stock_threshold)
     )
     return _page(products, page_number, INVENTORY_PAGE_SIZE)
 
 
-def company_health(*, company_id: UUID) -> dict[str, int]:
-    return inventory_health(Product.objects.filter(company_id=company_id))
+def company_health(*, company) -> dict[str, int]:
+    return inventory_health(company)
 
 
 # ---------------------------------------------------------------- products

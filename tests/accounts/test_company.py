@@ -113,7 +113,8 @@ def test_changing_the_default_threshold_changes_every_products_status(company, a
     products = Product.objects.select_related("company").filter(id__in=[follows_default.id, has_override.id])
     statuses = {p.id: p.stock_status for p in products}
     assert statuses == {follows_default.id: StockStatus.LOW_STOCK, has_override.id: StockStatus.IN_STOCK}
-    assert inventory_health(Product.objects.for_company(company.id))[StockStatus.LOW_STOCK] == 1
+    company.refresh_from_db()
+    assert inventory_health(company)[StockStatus.LOW_STOCK] == 1
 
 
 def test_settings_change_only_the_actors_company(company, actor):

@@ -189,7 +189,7 @@ def test_inventory_health_counts_each_status_in_one_query(company, django_assert
     make_product(company, stock=3, low_stock_threshold=2)  # override: 3 > 2 is healthy
     make_product(company, stock=8, low_stock_threshold=10)  # override: 8 ≤ 10 is low
     with django_assert_num_queries(1):
-        health = inventory_health(Product.objects.for_company(company.id))
+        health = inventory_health(company)
     assert health == {IN: 5, LOW: 3, OUT: 2}
 
 
@@ -198,7 +198,7 @@ def test_inventory_health_ignores_inactive_products(company):
     make_product(company, stock=2, is_active=False)
     make_product(company, stock=80, is_active=False)
     make_product(company, stock=2)
-    assert inventory_health(Product.objects.for_company(company.id)) == {IN: 0, LOW: 1, OUT: 0}
+    assert inventory_health(company) == {IN: 0, LOW: 1, OUT: 0}
 
 
 def test_inventory_health_counts_only_the_given_company(company):
@@ -206,10 +206,11 @@ def test_inventory_health_counts_only_the_given_company(company):
     make_product(other, stock=0)
     make_product(other, stock=9)
     make_product(company, stock=9)
-    assert inventory_health(Product.objects.for_company(company.id)) == {IN: 1, LOW: 0, OUT: 0}
+    assert inventory_health(company) == {IN: 1, LOW: 0, OUT: 0}
 
 
 def test_inventory_health_follows_the_company_default_threshold(company):
     make_product(company, stock=8)
     Company.objects.filter(id=company.id).update(low_stock_threshold=10)
-    assert inventory_health(Product.objects.for_company(company.id)) == {IN: 0, LOW: 1, OUT: 0}
+    company.refresh_from_db()
+    assert inventory_health(company) == {IN: 0, LOW: 1, OUT: 0}

@@ -200,7 +200,8 @@ def _dashboard_patterns():
         assert isinstance(pattern, URLPattern)
         route = str(pattern.pattern)
         if route.startswith("dashboard"):
-            yield pattern.name, "/" + re.sub(r"<uuid:\w+>", str(uuid.uuid4()), route)
+            # A fixed id keeps the test ids identical in every pytest-xdist worker.
+            yield pattern.name, "/" + re.sub(r"<uuid:\w+>", str(uuid.UUID(int=1)), route)
 
 
 @pytest.mark.parametrize(("name", "url"), list(_dashboard_patterns()))

@@ -10,7 +10,7 @@ from stockline.dashboard.charts import health_donut
 
 @staff_view()
 def home(request):
-    counts = selectors.company_health(company_id=request.company.id)
+    counts = selectors.company_health(company=request.company)
     return render(
         request,
         "dashboard/home.html",

@@ -44,7 +44,7 @@ def _list_url(params) -> str:
 def inventory_list(request):
     filters = selectors.InventoryFilters.from_params(request.GET)
     page = selectors.inventory_page(
-        company_id=request.company.id, filters=filters, page_number=request.GET.get("page")
+        company=request.company, filters=filters, page_number=request.GET.get("page")
     )
     return render(
         request,
@@ -63,7 +63,7 @@ def _bulk_selection(request, form: BulkActionForm) -> list:
     """The selected product ids: ticked rows, or every product matching the posted filters."""
     if form.cleaned_data["all_matching"]:
         filters = selectors.InventoryFilters.from_params(request.POST)
-        products = selectors.inventory_products(company_id=request.company.id, filters=filters)
+        products = selectors.inventory_products(company=request.company, filters=filters)
         return list(products.values_list("id", flat=True)[: BULK_LIMIT + 1])
     ids = parse_ids(request.POST.getlist("ids"))
     found = Product.objects.filter(company_id=request.company.id, id__in=ids).count()
