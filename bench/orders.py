@@ -13,11 +13,13 @@ that every product's ledger still reconciles afterwards.
 """
 
 import argparse
+import atexit
 import cProfile
 import os
 import platform
 import pstats
 import random
+import shutil
 import subprocess
 import tempfile
 import time
@@ -42,7 +44,9 @@ LINES = 3
 def database_prepare(db: str) -> str:
     """Point Django at a fresh database of this kind and migrate it; returns its location."""
     if db == "sqlite":
-        path = str(Path(tempfile.mkdtemp(prefix="stockline-bench-")) / "bench.sqlite3")
+        directory = tempfile.mkdtemp(prefix="stockline-bench-")
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        path = str(Path(directory) / "bench.sqlite3")
         url = f"sqlite:///{path}"
     else:
         for sql in (f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", f"CREATE DATABASE {PG_DB}"):

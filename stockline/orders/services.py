@@ -115,8 +115,8 @@ def _insert_statement(model: type[models.Model], rows: int, vendor: str) -> tupl
 def _rows_insert(rows: list[models.Model]) -> list[models.Model]:
     """Insert new instances of one model in one statement, with the same pre_save and value
     preparation as save()/bulk_create(), but SQL compiled once per shape instead of per call
-    (the compiler was a third of order_place's time; bench/README.md). No signals, like
-    bulk_create; nothing listens to these models.
+    (compiling and the save machinery around it cost a quarter of order_place; bench/README.md).
+    No signals, like bulk_create; nothing listens to these models.
     """
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each proxy attribute costs a lookup
     fields, sql = _insert_statement(type(rows[0]), len(rows), db.vendor)
