@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from stockline.catalog.models import Product
 from stockline.catalog.stock_rules import StockStatus
 from stockline.storefront.selectors import CATALOG_PAGE_SIZE
 from tests.factories import make_product
@@ -111,21 +112,35 @@ def test_catalog_pages_hold_24_products_and_say_which_are_shown(buyer_client, co
     assert names(buyer_client.get(store_path(company, "catalog"), {"page": "junk"})) == names(first)
 
 
-@pytest.mark.parametrize(
-    ("sort", "expected"),
-    [
-        ("name", ["Apple", "Banana", "Cherry"]),
-        ("name_desc", ["Cherry", "Banana", "Apple"]),
-        ("price", ["Banana", "Cherry", "Apple"]),
-        ("price_desc", ["Apple", "Cherry", "Banana"]),
-        ("bogus", ["Apple", "Banana", "Cherry"]),
-    ],
-)
-def test_catalog_sorts(buyer_client, company, sort, expected):
-    make_product(company, name="Banana", price=Decimal("1.00"))
-    make_product(company, name="Apple", price=Decimal("9.00"))
-    make_product(company, name="Cherry", price=Decimal("5.00"))
-    assert names(buyer_client.get(store_path(company, "catalog"), {"sort": sort})) == expected
+def test_catalog_reads_like_a_price_list_by_category_then_name(buyer_client, company):
+    make_product(company, name="Tea", category="Beverages")
+    make_product(company, name="Mop", category="Cleaning")
+    make_product(company, name="Cola", category="Beverages")
+    make_product(company, name="Twine", category="")
+    response = buyer_client.get(store_path(company, "catalog"))
+    assert names(response) == ["Twine", "Cola", "Tea", "Mop"]
+    page = response.content.decode()
+    headings = [
+        page.index(f'<li class="category-heading">{c}</li>') for c in ("General", "Beverages", "Cleaning")
+    ]
+    assert headings == sorted(headings)
+
+
+def test_a_product_deactivated_between_the_pages_queries_is_left_out(buyer_client, company, monkeypatch):
+    from stockline.storefront import selectors
+
+    kept = make_product(company, name="Kept")
+    gone = make_product(company, name="Gone")
+    real_page = selectors._page
+
+    def page_then_deactivate(*args, **kwargs):
+        page = real_page(*args, **kwargs)
+        list(page.object_list)
+        Product.objects.filter(id=gone.id).update(is_active=False)
+        return page
+
+    monkeypatch.setattr(selectors, "_page", page_then_deactivate)
+    assert names(buyer_client.get(store_path(company, "catalog"))) == [kept.name]
 
 
 def test_catalog_needs_a_signed_in_customer(client, company):

@@ -22,7 +22,6 @@ def catalog(request):
             "rows": selectors.catalog_rows(customer=request.customer, products=page),
             "filters": filters,
             "categories": selectors.catalog_categories(company_id=request.company.id),
-            "sorts": [(key, label) for key, (label, _) in selectors.CATALOG_SORTS.items()],
         },
     )
 

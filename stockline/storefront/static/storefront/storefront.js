@@ -1,6 +1,6 @@
 // Storefront niceties. Every flow works without this file: forms post to the server, which
-// holds the rules (stock caps, checkout). It only adds − / + buttons to quantity inputs,
-// submits the sort menu on change, and keeps the cart's totals current while typing.
+// holds the rules (stock caps, checkout). It only adds − / + buttons to quantity inputs and
+// keeps the cart's totals current while typing.
 (function () {
   "use strict";
 
@@ -63,10 +63,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-stepper]").forEach(stepper);
-    document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
-      form.querySelectorAll("[data-autosubmit-hide]").forEach(function (el) { el.hidden = true; });
-      form.addEventListener("change", function () { form.submit(); });
-    });
     if (document.querySelector("[data-cart-line] input[type=number]")) {
       document.addEventListener("input", function (event) {
         if (event.target.closest("[data-cart-line]")) cartTotals();
