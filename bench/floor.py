@@ -140,7 +140,9 @@ class SqliteOrderWriter(RawOrderWriter):
 
     def _connect(self, location):
         connection = sqlite3.connect(location, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        from django.conf import settings
+
+        for pragma in settings.SQLITE_PRAGMAS:
             connection.execute(f"PRAGMA {pragma}")
         return connection
 

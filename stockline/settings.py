@@ -82,6 +82,15 @@ TEMPLATES = [
     },
 ]
 
+# Applied to every SQLite connection (the benchmark's raw floor uses the same list).
+SQLITE_PRAGMAS = (
+    "journal_mode=WAL",
+    "synchronous=NORMAL",  # WAL + NORMAL: durable at checkpoints, never corrupt
+    "foreign_keys=ON",
+    "cache_size=-65536",  # 64 MiB page cache: indexes of hot tables stay in memory
+    "mmap_size=268435456",  # read pages through the OS cache without copying
+    "temp_store=MEMORY",
+)
 VAR_DIR = Path(os.environ.get("STOCKLINE_VAR_DIR", BASE_DIR / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'stockline.sqlite3'}")
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
@@ -91,7 +100,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         # Every write transaction takes the write lock up front: no SQLITE_BUSY upgrade deadlocks.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
+        "init_command": "".join(f"PRAGMA {pragma};" for pragma in SQLITE_PRAGMAS),
     }
     _db["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
 else:

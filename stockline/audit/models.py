@@ -27,14 +27,27 @@ class AuditAction(models.TextChoices):
 class AuditEntry(AppendOnlyModel):
     """One thing someone did. Stored as codes and structured data; worded only on display."""
 
-    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
+    # Read through the (company, time) and (company, entity) indexes; actors are never searched.
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     actor_type = models.CharField(max_length=10, choices=ActorType.choices)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     actor_customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     actor_api_key_id = models.UUIDField(null=True, blank=True)
     actor_label = models.CharField(max_length=200)

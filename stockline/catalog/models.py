@@ -46,7 +46,10 @@ class ProductQuerySet(models.QuerySet):
 
 
 class Product(TimestampedModel):
-    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="products")
+    # Every product query starts with the company: the composite indexes below serve it.
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.CASCADE, related_name="products", db_index=False
+    )
     name = models.CharField(max_length=200)
     sku = models.CharField(max_length=100, null=True, blank=True)
     description = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
@@ -125,7 +128,11 @@ class StockMovement(AppendOnlyModel):
     For every product: first movement's stock_before + Σ delta = current stock.
     """
 
-    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
+    # Read per product (movement_product_time) or per order; the other references are
+    # written on every stock change and never searched, so they carry no index of their own.
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="movements")
     created_at = models.DateTimeField(auto_now_add=True)
     delta = models.IntegerField()
@@ -135,10 +142,20 @@ class StockMovement(AppendOnlyModel):
     channel = models.CharField(max_length=12, choices=Channel.choices)
     actor_type = models.CharField(max_length=10, choices=ActorType.choices)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     actor_customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     actor_api_key_id = models.UUIDField(null=True, blank=True)
     actor_label = models.CharField(max_length=200)
@@ -146,7 +163,12 @@ class StockMovement(AppendOnlyModel):
         "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="movements"
     )
     audit_entry = models.ForeignKey(
-        "audit.AuditEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "audit.AuditEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     reference = models.CharField(max_length=64, blank=True, help_text="e.g. an import batch id")
     note = models.CharField(max_length=200, blank=True)

@@ -8,7 +8,10 @@ from stockline.orders.lifecycle import OrderStatus
 
 
 class Order(TimestampedModel):
-    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="orders")
+    # Served by the (company, …) indexes below.
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.CASCADE, related_name="orders", db_index=False
+    )
     number = models.PositiveBigIntegerField(help_text="Human-readable, per company.")
     status = models.CharField(max_length=10, choices=OrderStatus.choices, default=OrderStatus.SUBMITTED)
     channel = models.CharField(max_length=12, choices=Channel.choices)
@@ -16,7 +19,12 @@ class Order(TimestampedModel):
         "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
     placed_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # shown, never searched
     )
     placed_by_api_key_id = models.UUIDField(null=True, blank=True)
     po_number = models.CharField(max_length=100, blank=True)
@@ -49,7 +57,8 @@ class Order(TimestampedModel):
 
 
 class OrderLine(UUIDModel):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # The (order, product) unique index serves lookups by order.
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", db_index=False)
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
     product_name = models.CharField(max_length=200)
     product_sku = models.CharField(max_length=100, null=True, blank=True)
