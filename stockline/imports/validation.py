@@ -13,6 +13,7 @@ from functools import cache
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from stockline.catalog.models import Product
 from stockline.imports.columns import ColumnMap
@@ -71,7 +72,7 @@ class _Rules:
     price_validators: list
     stock_validators: list
     stock_min: int
-    stock_max: int | None
+    stock_max: int
     unit_default: str
     required: str
     not_a_number: str
@@ -80,21 +81,27 @@ class _Rules:
 
 @cache
 def rules() -> _Rules:
-    """The Product model's limits, read once (integer ranges depend on the database backend)."""
+    """The Product model's limits, read once."""
     field = Product._meta.get_field
     length_validators = {
         column: [v for v in field(name).validators if isinstance(v, MaxLengthValidator)]
         for column, name in TEXT_FIELDS.items()
     }
-    stock_validators = field("stock").validators
-    maxima = [v.limit_value for v in stock_validators if isinstance(v, MaxValueValidator)]
+    stock = field("stock")
+    # The range every database Django supports stores in the column (SQLite would take more, so
+    # the same file must not import on SQLite and fail on PostgreSQL); the product form's too.
+    _, stock_max = BaseDatabaseOperations.integer_field_ranges[stock.get_internal_type()]
+    stock_validators = [
+        *(v for v in stock.validators if not isinstance(v, MaxValueValidator)),
+        MaxValueValidator(stock_max),
+    ]
     return _Rules(
         max_length={column: min(v.limit_value for v in vs) for column, vs in length_validators.items()},
         length_validators=length_validators,
         price_validators=field("price").validators,
         stock_validators=stock_validators,
         stock_min=max(v.limit_value for v in stock_validators if isinstance(v, MinValueValidator)),
-        stock_max=min(maxima) if maxima else None,
+        stock_max=stock_max,
         unit_default=field("unit").default,
         # The product form's own words.
         required=str(forms.Field.default_error_messages["required"]),
@@ -183,7 +190,7 @@ class RowParser:
             return None
         value = int(text.split(".")[0])
         r = self._rules
-        if value < r.stock_min or (r.stock_max is not None and value > r.stock_max):
+        if not r.stock_min <= value <= r.stock_max:
             errors.extend(RowError(row, "stock", m) for m in _violations(r.stock_validators, value))
             return None
         return value
