@@ -13,11 +13,14 @@ Databases: a temporary SQLite file (WAL), PostgreSQL database stockline_csv_benc
 """
 
 import argparse
+import gc
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,16 +31,36 @@ BROWSER_ROWS = 5000
 TARGETS = {"sqlite 5000": "preview + apply < 1 s", "50000": "command line < 5 s", "1000000": "peak < 200 MB"}
 
 
-def _peak_reset() -> None:
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
-
-
-def _peak_mb() -> float:
+def _status_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+class Peak:
+    """Peak RSS (VmHWM, reset on entry) and peak private memory (RssAnon, sampled) over a block."""
+
+    def __enter__(self):
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets VmHWM to the current RSS
+        self.private = _status_mb("RssAnon")
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+        self.started = time.perf_counter()
+        return self
+
+    def _sample(self):
+        while not self._done.wait(0.02):
+            self.private = max(self.private, _status_mb("RssAnon"))
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started
+        self._done.set()
+        self._sampler.join()
+        self.private = max(self.private, _status_mb("RssAnon"))
+        self.rss = _status_mb("VmHWM")
 
 
 def database_prepare(db: str) -> str:
@@ -103,48 +126,47 @@ def run_one(db_url: str, rows: int) -> dict:
         name=f"Bench {stamp}", owner_email=f"bench{stamp}@example.com", owner_password="x" * 12
     )
     _seed(company.id, rows // 2)
-    path = Path(tempfile.mkdtemp(prefix="stockline-csv-")) / f"products-{rows}.csv"
+    folder = Path(tempfile.mkdtemp(prefix="stockline-csv-"))
+    path = folder / f"products-{rows}.csv"
     _write_file(path, rows)
     actor = Actor.staff(owner)
     browser = rows <= BROWSER_ROWS
-    _peak_reset()
-    t0 = time.perf_counter()
-    if browser:
-        with open(path, "rb") as source:
-            batch = services.import_upload(
-                actor=actor, filename=path.name, source=source, size=path.stat().st_size
-            )
-        preview = batch.preview
-        counts = (preview["create"], preview["update"], preview["error_count"])
-    else:
-        skus = FileSkus()
-        with open(path, "rb") as source:
-            preview = services.import_preview(actor=actor, source=source, skus=skus, detail_limit=10)
-        counts = (preview.create, preview.update, preview.error_count)
-    preview_s, preview_mb = time.perf_counter() - t0, _peak_mb()
+    gc.collect()
+    with Peak() as previewing:
+        if browser:
+            with open(path, "rb") as source:
+                batch = services.import_upload(
+                    actor=actor, filename=path.name, source=source, size=path.stat().st_size
+                )
+            preview = batch.preview
+            counts = (preview["create"], preview["update"], preview["error_count"])
+        else:
+            skus = FileSkus()
+            with open(path, "rb") as source:
+                preview = services.import_preview(actor=actor, source=source, skus=skus, detail_limit=10)
+            counts = (preview.create, preview.update, preview.error_count)
     assert counts == (rows - rows // 2, rows // 2, 0), counts
-    _peak_reset()
-    t0 = time.perf_counter()
-    if browser:
-        result = services.import_batch_apply(actor=actor, batch_id=batch.id).result
-    else:
-        with open(path, "rb") as source:
-            result = services.import_file_apply(
-                actor=actor, filename=path.name, source=source, preview=preview, skus=skus
-            ).result
-        skus.close()
-    apply_s, apply_mb = time.perf_counter() - t0, _peak_mb()
+    with Peak() as applying:
+        if browser:
+            result = services.import_batch_apply(actor=actor, batch_id=batch.id).result
+        else:
+            with open(path, "rb") as source:
+                result = services.import_file_apply(
+                    actor=actor, filename=path.name, source=source, preview=preview, skus=skus
+                ).result
+            skus.close()
     assert (result["created"], result["updated"]) == (rows - rows // 2, rows // 2), result
     assert Product.objects.filter(company=company).count() == rows
     assert StockMovement.objects.filter(company=company).count() == rows
-    path.unlink()
+    shutil.rmtree(folder)
     return {
         "rows": rows,
         "path": "browser" if browser else "command line",
-        "preview_s": preview_s,
-        "apply_s": apply_s,
-        "preview_mb": preview_mb,
-        "apply_mb": apply_mb,
+        **{
+            f"{name}_{key}": getattr(phase, attr)
+            for name, phase in (("preview", previewing), ("apply", applying))
+            for key, attr in (("s", "seconds"), ("rss", "rss"), ("private", "private"))
+        },
     }
 
 
@@ -159,7 +181,10 @@ def main() -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    print(f"{'db':9} {'rows':>9} {'path':13} {'preview':>17} {'apply':>17} {'total':>7} {'peak MB':>15}")
+    print(
+        f"{'db':9} {'rows':>9} {'path':13} {'preview':>17} {'apply':>17} {'total':>7} "
+        f"{'RSS MB':>11} {'private MB':>11}"
+    )
     for db in dbs:
         url = database_prepare(db)
         for rows in sizes:
@@ -176,13 +201,14 @@ def main() -> None:
                 f"{db:9} {rows:>9,} {r['path']:13} "
                 f"{r['preview_s']:6.2f}s {rows / r['preview_s']:>7,.0f}/s "
                 f"{r['apply_s']:6.2f}s {rows / r['apply_s']:>7,.0f}/s {total:6.2f}s "
-                f"{r['preview_mb']:6.0f} / {r['apply_mb']:4.0f}",
+                f"{r['preview_rss']:5.0f} /{r['apply_rss']:4.0f} "
+                f"{r['preview_private']:5.0f} /{r['apply_private']:4.0f}",
                 flush=True,
             )
-    print(
-        "peak MB: process high-water mark during preview / during apply. Targets: "
-        + "; ".join(f"{k}: {v}" for k, v in TARGETS.items())
-    )
+        if db == "sqlite":
+            shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent)
+    targets = "; ".join(f"{k}: {v}" for k, v in TARGETS.items())
+    print(f"MB: peak during preview / during apply. Targets: {targets}")
 
 
 if __name__ == "__main__":
