@@ -83,6 +83,13 @@ class Product(TimestampedModel):
                 fields=["company", "is_active", "stock", "low_stock_threshold"], name="product_company_stock"
             ),
             models.Index(fields=["company", "name"], name="product_company_name"),
+            # The storefront catalog: active products by category then name (pages at any depth,
+            # the category filter and the category list are read from this index alone).
+            models.Index(
+                fields=["company", "category", "name", "id"],
+                condition=Q(is_active=True),
+                name="product_storefront_catalog",
+            ),
         ]
 
     def __str__(self) -> str:

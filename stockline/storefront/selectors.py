@@ -8,20 +8,22 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from stockline.catalog.models import Product
 from stockline.catalog.stock_rules import StockStatus, stock_status_expression
 from stockline.customers.models import Customer
 from stockline.orders.models import Order
+from stockline.storefront import paging
 from stockline.storefront.models import Cart, CartItem
 
 CATALOG_PAGE_SIZE = 24
 ORDERS_PAGE_SIZE = 20
 SEARCH_MAX = 200
 
-# A price list's order: by category, then name. The product_storefront index serves it (and
-# the category filter, the category list and the counts) without reading a table row.
+# A price list's order: by category, then name. The product_storefront_catalog index (active
+# products by company, category, name, id) serves it, the category filter and the category list.
 CATALOG_ORDER = ("category", "name", "id")
 
 
@@ -69,28 +71,40 @@ def _catalog_matches(*, company_id: UUID, filters: CatalogFilters) -> QuerySet[P
 
 
 def catalog_page(*, company_id: UUID, filters: CatalogFilters, page_number) -> Page:
-    """One page of the catalog, with each product's stock status, in three queries that stay
-    cheap however deep the page: the COUNT and the page's ids come from the index alone (no
-    table row read for the rows an OFFSET skips), then the page's rows by primary key."""
-    matches = _catalog_matches(company_id=company_id, filters=filters)
-    page = _page(matches.values_list("id", flat=True), page_number, CATALOG_PAGE_SIZE)
-    ids = list(page.object_list)
+    """One page of the catalog, each product with its stock status. The page's ids come first
+    (browsing: from the index alone, no table row read for what an OFFSET skips; searching:
+    see paging.search_page), then just those rows, by primary key."""
+    ids = _catalog_matches(company_id=company_id, filters=filters).values_list("id", flat=True)
+    paginate = paging.search_page if filters.q else paging.browse_page
+    page = paginate(ids, page_number, CATALOG_PAGE_SIZE)
     # By primary key alone: the ids are this company's already (and SQLite's planner, given the
     # company too, would walk a company index instead of making 24 lookups).
-    rows = {p.id: p for p in Product.objects.filter(id__in=ids, is_active=True).with_stock_status()}
-    page.object_list = [rows[pid] for pid in ids if pid in rows]  # minus any deactivated meanwhile
+    rows = {
+        p.id: p for p in Product.objects.filter(id__in=page.object_list, is_active=True).with_stock_status()
+    }
+    page.object_list = [
+        rows[pid] for pid in page.object_list if pid in rows
+    ]  # minus any deactivated meanwhile
     return page
 
 
 def catalog_categories(*, company_id: UUID) -> list[str]:
-    """The categories of the store's active products, A–Z (one index-only query)."""
-    return list(
-        _active_products(company_id)
-        .exclude(category="")
-        .order_by("category")
-        .values_list("category", flat=True)
-        .distinct()
-    )
+    """The categories of the store's active products, A–Z.
+
+    A loose index scan: each step seeks the next category in product_storefront_catalog, so
+    twenty categories cost twenty index probes instead of a pass over every product.
+    """
+    table = connection.ops.quote_name(Product._meta.db_table)
+    company = Product._meta.get_field("company").get_db_prep_value(company_id, connection)
+    after = f"SELECT MIN(category) FROM {table} WHERE company_id = %s AND is_active AND category > "  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE found(category) AS ({after} '' "  # noqa: S608
+            f"UNION ALL SELECT ({after} found.category) FROM found WHERE found.category IS NOT NULL) "
+            "SELECT category FROM found WHERE category IS NOT NULL",
+            [company, company],
+        )
+        return [category for (category,) in cursor.fetchall()]
 
 
 def catalog_product(*, company_id: UUID, product_id: UUID) -> Product | None:

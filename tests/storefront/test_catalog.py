@@ -127,19 +127,18 @@ def test_catalog_reads_like_a_price_list_by_category_then_name(buyer_client, com
 
 
 def test_a_product_deactivated_between_the_pages_queries_is_left_out(buyer_client, company, monkeypatch):
-    from stockline.storefront import selectors
+    from stockline.storefront import paging
 
     kept = make_product(company, name="Kept")
     gone = make_product(company, name="Gone")
-    real_page = selectors._page
+    real_page = paging.browse_page
 
     def page_then_deactivate(*args, **kwargs):
         page = real_page(*args, **kwargs)
-        list(page.object_list)
         Product.objects.filter(id=gone.id).update(is_active=False)
         return page
 
-    monkeypatch.setattr(selectors, "_page", page_then_deactivate)
+    monkeypatch.setattr(paging, "browse_page", page_then_deactivate)
     assert names(buyer_client.get(store_path(company, "catalog"))) == [kept.name]
 
 
@@ -185,3 +184,36 @@ def test_out_of_stock_product_page_is_flagged_and_offers_no_add(buyer_client, co
 def test_inactive_product_page_is_a_404(buyer_client, company):
     product = make_product(company, is_active=False)
     assert buyer_client.get(store_path(company, f"products/{product.id}")).status_code == 404
+
+
+def test_a_search_matching_more_than_forty_pages_says_so_and_pages_through_the_first_forty(
+    buyer_client, company, monkeypatch
+):
+    from stockline.storefront import paging
+
+    monkeypatch.setattr(paging, "SEARCH_PAGES", 2)  # 48 products instead of 960
+    for n in range(50):
+        make_product(company, name=f"Gloves {n:02d}")
+    make_product(company, name="Paper Towels")
+
+    first = buyer_client.get(store_path(company, "catalog"), {"q": "gloves"})
+    assert "Showing 1–24 of 48+ products" in first.content.decode()
+    second = buyer_client.get(store_path(company, "catalog"), {"q": "gloves", "page": 9})
+    assert names(second) == [f"Gloves {n:02d}" for n in range(24, 48)]
+
+
+def test_a_page_past_the_last_shows_the_last(buyer_client, company):
+    for n in range(30):
+        make_product(company, name=f"Gloves {n:02d}")
+    for query in ({"page": 99}, {"q": "gloves", "page": 3}):
+        response = buyer_client.get(store_path(company, "catalog"), query)
+        assert names(response) == [f"Gloves {n:02d}" for n in range(24, 30)]
+        assert "Showing 25–30 of 30 products" in response.content.decode()
+
+
+def test_the_category_list_skips_blank_and_inactive_categories_in_order(buyer_client, company):
+    for category in ("Snacks", "", "Beverages", "Cleaning", "Beverages", "Zinc"):
+        make_product(company, category=category)
+    make_product(company, category="Archived", is_active=False)
+    response = buyer_client.get(store_path(company, "catalog"))
+    assert response.context["categories"] == ["Beverages", "Cleaning", "Snacks", "Zinc"]

@@ -12,6 +12,8 @@ from tests.storefront.conftest import store_path
 SIGNED_IN = 2
 # count, the page's ids (index only), the page's rows with stock status, their cart quantities, categories
 CATALOG_QUERIES = SIGNED_IN + 5
+# A search whose first page has room to spare has nothing more to count.
+SHORT_SEARCH_QUERIES = CATALOG_QUERIES - 1
 PRODUCT_QUERIES = SIGNED_IN + 2  # the product with its stock status, how many the cart holds
 CART_QUERIES = SIGNED_IN + 2  # the cart (PO number, notes), its lines with products and stock status
 ORDERS_QUERIES = SIGNED_IN + 2  # count, one page of orders with their line counts
@@ -29,10 +31,11 @@ def fill_cart(client, company, products):
 
 
 @pytest.mark.parametrize("rows", [4, 40])
-@pytest.mark.parametrize("query", [{}, {"q": "product", "category": "Aisle 1"}, {"page": "2"}])
+@pytest.mark.parametrize("query", [{}, {"category": "Aisle 1"}, {"page": "2"}, {"q": "product"}])
 def test_catalog_query_count_is_fixed(buyer_client, company, rows, query, django_assert_num_queries):
     fill_cart(buyer_client, company, stocked(company, rows)[:3])
-    with django_assert_num_queries(CATALOG_QUERIES):
+    expected = SHORT_SEARCH_QUERIES if query.get("q") and rows < 24 else CATALOG_QUERIES
+    with django_assert_num_queries(expected):
         assert buyer_client.get(store_path(company, "catalog"), query).status_code == 200
 
 

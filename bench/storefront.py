@@ -1,0 +1,197 @@
+"""Server time of the storefront catalog with 100,000 products, on SQLite and PostgreSQL.
+
+    .venv/bin/python -m bench.storefront --db sqlite      (file database in a temp dir, WAL)
+    .venv/bin/python -m bench.storefront --db postgres    (database stockline_bench_store, recreated)
+    options: --products 100000 --runs 30 --explain
+
+Migrates a fresh database, creates a store whose 100,000 products are in every stock state,
+in 20 categories, 5% of them inactive (bulk-inserted: the data, not the insert, is under
+test), beside a second store with 20,000 products of its own; signs a customer in with ten
+products in the cart; then requests each page through Django's test client (middleware,
+session, queries and template) and prints the median and 90th percentile in ms.
+Target: under 100 ms per page.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+TARGET_MS = 100
+PG = "postgres://postgres@127.0.0.1:5432"
+PG_DB = "stockline_bench_store"
+WORDS = ["widget", "tape", "box", "pallet", "glove", "label", "film", "bag", "roll", "sheet", "wrap", "strap"]
+PASSWORD = "bench-password"
+
+
+def pages(slug: str, product_id) -> list[tuple[str, str]]:
+    store = f"/store/{slug}"
+    return [
+        ("catalog, first page", f"{store}/catalog"),
+        ("catalog, page 2", f"{store}/catalog?page=2"),
+        ("catalog, page 2000 (deep)", f"{store}/catalog?page=2000"),
+        ("catalog, last page", f"{store}/catalog?page=9999"),
+        ("catalog, one category", f"{store}/catalog?category=Category+7"),
+        ("catalog, one category, last page", f"{store}/catalog?category=Category+7&page=9999"),
+        ("catalog, search, page 40 (the last)", f"{store}/catalog?q=glove&page=40"),
+        ("catalog, search 'glove' (28% match)", f"{store}/catalog?q=glove"),
+        ("catalog, search a SKU (1 match)", f"{store}/catalog?q=SKU-054321"),
+        ("catalog, search a category (5%)", f"{store}/catalog?q=category+13"),
+        ("product page", f"{store}/products/{product_id}"),
+        ("cart (10 lines)", f"{store}/cart"),
+    ]
+
+
+def database_prepare(db: str) -> str:
+    if db == "sqlite":
+        path = str(Path(tempfile.mkdtemp(prefix="stockline-bench-store-")) / "bench.sqlite3")
+        url = f"sqlite:///{path}"
+    else:
+        for sql in (f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", f"CREATE DATABASE {PG_DB}"):
+            subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
+        path = url = f"{PG}/{PG_DB}"
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="stockline.settings",
+        DEBUG="0",
+        LOG_LEVEL="WARNING",
+        FAST_PASSWORD_HASHER="1",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return path
+
+
+def products_insert(company, count: int, rng: random.Random) -> None:
+    from stockline.catalog.models import Product
+
+    def product(i: int) -> Product:
+        roll = rng.random()
+        stock = 0 if roll < 0.1 else rng.randint(1, 5) if roll < 0.25 else rng.randint(6, 5000)
+        return Product(
+            company=company,
+            name=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {i:06d}",
+            sku=f"SKU-{i:06d}",
+            category=f"Category {i % 20}",
+            description=f"{rng.choice(WORDS).title()} for the trade, sold by the {rng.choice(WORDS)}.",
+            price=Decimal(rng.randint(50, 50000)) / 100,
+            stock=stock,
+            low_stock_threshold=10 if i % 17 == 0 else None,
+            is_active=i % 20 != 0,
+        )
+
+    batch = 5000
+    for start in range(0, count, batch):
+        Product.objects.bulk_create([product(i) for i in range(start, min(start + batch, count))])
+
+
+def fixture_create(products: int):
+    from django.db import connection
+
+    from stockline.accounts.services import company_create
+    from stockline.audit.actors import Actor
+    from stockline.catalog.models import Product
+    from stockline.core.channels import Channel
+    from stockline.customers.services import customer_create
+    from stockline.storefront.cart import cart_add
+
+    rng = random.Random(7)
+    company, owner = company_create(
+        name="Bench Store", owner_email="bench@example.com", owner_password="x" * 12
+    )
+    other, _ = company_create(name="Other Store", owner_email="other@example.com", owner_password="x" * 12)
+    products_insert(company, products, rng)
+    products_insert(other, 20_000, rng)
+    if connection.vendor == "postgresql":  # as autovacuum would have: statistics, visibility map
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    customer = customer_create(
+        actor=Actor.staff(owner),
+        channel=Channel.CLI,
+        email="buyer@example.com",
+        name="Bench Buyer",
+        password=PASSWORD,
+    )
+    stocked = list(Product.objects.filter(company=company, is_active=True, stock__gt=10)[:10])
+    for product in stocked:
+        cart_add(customer=customer, product_id=product.id, quantity=2)
+    return company, customer, stocked[0].id
+
+
+def page_time(client, url: str, runs: int) -> tuple[float, float]:
+    for _ in range(3):  # warm caches and the connection
+        assert client.get(url).status_code == 200, url
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, url
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.9) - 1]
+
+
+def explain(client, url: str) -> None:
+    """Print each query of one request with its plan (to see which index it uses)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
+    print(f"\n== {url}")
+    for query in captured.captured_queries:
+        if not query["sql"].startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + query["sql"])
+            plan = [" | ".join(str(c) for c in row) for row in cursor.fetchall()]
+        print(f"-- {query['sql'][:140]}\n   " + "\n   ".join(plan))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--explain", action="store_true", help="print query plans of each page")
+    args = parser.parse_args()
+
+    path = database_prepare(args.db)
+    started = time.perf_counter()
+    company, customer, product_id = fixture_create(args.products)
+    print(f"{args.db} {path}: {args.products:,} products (+20,000 in another store)")
+    print(f"fixture built in {time.perf_counter() - started:.1f} s; {args.runs} timed requests per page\n")
+
+    from django.test import Client
+
+    client = Client()
+    response = client.post(f"/store/{company.slug}/login", {"email": customer.email, "password": PASSWORD})
+    assert response.status_code == 302, "sign-in failed"
+    urls = pages(company.slug, product_id)
+    if args.explain:
+        for _, url in urls:
+            explain(client, url)
+        return
+    width = max(len(name) for name, _ in urls)
+    print(f"{'page':<{width}}  {'median ms':>9}  {'p90 ms':>7}")
+    worst = 0.0
+    for name, url in urls:
+        median, p90 = page_time(client, url, args.runs)
+        worst = max(worst, median)
+        print(f"{name:<{width}}  {median:>9.1f}  {p90:>7.1f}")
+    verdict = "within" if worst < TARGET_MS else "OVER"
+    print(f"\nslowest median {worst:.1f} ms: {verdict} the {TARGET_MS} ms target")
+
+
+if __name__ == "__main__":
+    main()
