@@ -111,3 +111,24 @@ def test_an_order_is_refused_when_another_customer_bought_the_last_units_meanwhi
     expect(cart_line(page, "Nitrile Gloves").locator(".stock-out")).to_have_text("Out of stock")
     assert not Order.objects.filter(customer=buyer).exists()
     assert Product.objects.get(id=gloves.id).stock == 0
+
+
+def test_the_core_flow_works_without_javascript(browser, live_server):
+    company = make_company("Harbor Supply")[0]
+    make_product(company, name="Nitrile Gloves", stock=4)
+    buyer = make_customer(company)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, company, buyer)
+        add_to_cart(page, "Nitrile Gloves", 3)
+        page.get_by_role("link", name=re.compile("Cart")).click()
+        expect(cart_line(page, "Nitrile Gloves").locator(".only-left")).to_have_text("Only 4 left")
+        expect(cart_line(page, "Nitrile Gloves").get_by_role("button", name="More")).to_have_count(0)  # no JS
+        cart_line(page, "Nitrile Gloves").get_by_role("spinbutton").fill("2")
+        page.get_by_role("button", name="Place order").click()
+        expect(page.get_by_text(re.compile(r"Thank you! Your order #\d+ has been placed\."))).to_be_visible()
+        assert Order.objects.get(customer=buyer).lines.get().quantity == 2
+    finally:
+        context.close()
