@@ -79,12 +79,10 @@ def catalog_page(*, company_id: UUID, filters: CatalogFilters, page_number) -> P
     page = paginate(ids, page_number, CATALOG_PAGE_SIZE)
     # By primary key alone: the ids are this company's already (and SQLite's planner, given the
     # company too, would walk a company index instead of making 24 lookups).
-    rows = {
-        p.id: p for p in Product.objects.filter(id__in=page.object_list, is_active=True).with_stock_status()
-    }
-    page.object_list = [
-        rows[pid] for pid in page.object_list if pid in rows
-    ]  # minus any deactivated meanwhile
+    fetched = Product.objects.filter(id__in=page.object_list, is_active=True).with_stock_status()
+    rows = {product.id: product for product in fetched}
+    # In the ids' order, minus any product deactivated between the two queries.
+    page.object_list = [rows[pid] for pid in page.object_list if pid in rows]
     return page
 
 
@@ -181,10 +179,6 @@ class CartView:
     @property
     def units(self) -> int:
         return sum(line.item.quantity for line in self.lines)
-
-    @property
-    def orderable(self) -> bool:
-        return bool(self.lines)
 
 
 def cart_view(*, customer: Customer) -> CartView:

@@ -6,7 +6,7 @@ same browser stays a staff user, is not a customer of any store, and signing in 
 store leaves their dashboard session alone. A customer of one store is nobody at another.
 
 The entry holds the customer id, an HMAC of the password hash (a password change ends every
-other session) and an expiry 7 days after sign-in. Signing in rotates the session key
+session) and an expiry 7 days after sign-in. Signing in rotates the session key
 (session fixation).
 """
 

@@ -50,14 +50,9 @@ def _form_errors(form) -> list[str]:
     return [message for messages_ in form.errors.values() for message in messages_]
 
 
-def _render_cart(request, *, form=None, errors=(), status=200):
+def _render_cart(request, *, errors=(), status=200):
     cart = selectors.cart_view(customer=request.customer)
-    return render(
-        request,
-        "storefront/cart/cart.html",
-        {"cart": cart, "form": form, "errors": list(errors)},
-        status=status,
-    )
+    return render(request, "storefront/cart/cart.html", {"cart": cart, "errors": list(errors)}, status=status)
 
 
 @customer_page
@@ -66,7 +61,7 @@ def cart(request):
         return _render_cart(request)
     form = CartForm(request.POST)
     if not form.is_valid():
-        return _render_cart(request, form=form, errors=_form_errors(form), status=422)
+        return _render_cart(request, errors=_form_errors(form), status=422)
     data = form.cleaned_data
     capped = cart_update(
         customer=request.customer,
@@ -86,7 +81,7 @@ def cart(request):
 def checkout(request):
     form = CartForm(request.POST)
     if not form.is_valid():
-        return _render_cart(request, form=form, errors=_form_errors(form), status=422)
+        return _render_cart(request, errors=_form_errors(form), status=422)
     data = form.cleaned_data
     try:
         order = cart_checkout(
