@@ -55,41 +55,38 @@ def _render_cart(request, *, errors=(), status=200):
     return render(request, "storefront/cart/cart.html", {"cart": cart, "errors": list(errors)}, status=status)
 
 
+def _posted_cart(request):
+    """(the cart page as posted, None), or (None, the cart drawn again with what was wrong)."""
+    form = CartForm(request.POST)
+    if not form.is_valid():
+        return None, _render_cart(request, errors=_form_errors(form), status=422)
+    data = form.cleaned_data
+    return {key: data[key] for key in ("quantities", "po_number", "notes")}, None
+
+
 @customer_page
 def cart(request):
     if request.method != "POST":
         return _render_cart(request)
-    form = CartForm(request.POST)
-    if not form.is_valid():
-        return _render_cart(request, errors=_form_errors(form), status=422)
-    data = form.cleaned_data
-    capped = cart_update(
-        customer=request.customer,
-        quantities=data["quantities"],
-        po_number=data["po_number"],
-        notes=data["notes"],
-    )
+    posted, refusal = _posted_cart(request)
+    if refusal:
+        return refusal
+    capped = cart_update(customer=request.customer, **posted)
     for change in capped:
         messages.warning(request, _capped_message(change))
     if not capped:
-        messages.success(request, "Item removed." if data.get("remove") else "Cart updated.")
+        messages.success(request, "Item removed." if request.POST.get("remove") else "Cart updated.")
     return redirect(store_url(request.company.slug, "cart"))
 
 
 @require_POST
 @customer_page
 def checkout(request):
-    form = CartForm(request.POST)
-    if not form.is_valid():
-        return _render_cart(request, errors=_form_errors(form), status=422)
-    data = form.cleaned_data
+    posted, refusal = _posted_cart(request)
+    if refusal:
+        return refusal
     try:
-        order = cart_checkout(
-            customer=request.customer,
-            quantities=data["quantities"],
-            po_number=data["po_number"],
-            notes=data["notes"],
-        )
+        order = cart_checkout(customer=request.customer, **posted)
     except InsufficientStock as exc:
         return _render_cart(request, errors=exc.messages, status=409)
     except (StockError, OrderError) as exc:
