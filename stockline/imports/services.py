@@ -416,7 +416,15 @@ def import_batch_preview(
         else:
             batch.preview = preview.as_json()
             batch.stock_seen = skus.snapshot()
-    batch.save()
+    if batch._state.adding:
+        batch.save()
+        return batch
+    # Only while still a preview: an apply that committed meanwhile must not be undone.
+    saved = ImportBatch.objects.filter(id=batch.id, status=ImportStatus.PREVIEWED).update(
+        encoding=batch.encoding, mapping=batch.mapping, preview=batch.preview, stock_seen=batch.stock_seen
+    )
+    if not saved:
+        raise ImportAlreadyApplied()
     return batch
 
 

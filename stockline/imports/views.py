@@ -114,7 +114,10 @@ def batch_detail(request, batch_id):
             return _preview_page(request, batch, options, status=400)
         encoding, mapping = options.cleaned_data["encoding"], options.mapping()
     batch = ImportBatch.objects.get(id=batch.id)  # with its content, to read it again
-    import_batch_preview(actor=request.actor, batch=batch, encoding=encoding, mapping=mapping)
+    try:
+        import_batch_preview(actor=request.actor, batch=batch, encoding=encoding, mapping=mapping)
+    except ImportRefused as refusal:
+        messages.error(request, refusal.message)
     return redirect("imports:batch", batch_id=batch.id)
 
 

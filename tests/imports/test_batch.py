@@ -10,7 +10,7 @@ from stockline.catalog.models import MovementReason, StockMovement
 from stockline.core.channels import Channel
 from stockline.imports import services
 from stockline.imports.errors import FileTooLarge, ImportAlreadyApplied, ImportHasErrors
-from stockline.imports.models import ImportStatus
+from stockline.imports.models import ImportBatch, ImportStatus
 from stockline.imports.services import import_batch_apply, import_batch_preview, import_upload
 from tests.factories import make_product
 from tests.imports.support import csv_bytes, row, written
@@ -94,3 +94,12 @@ def test_an_applied_batch_is_neither_applied_nor_previewed_again(actor):
     with pytest.raises(ImportAlreadyApplied):
         import_batch_preview(actor=actor, batch=batch)
     assert written() == before
+
+
+def test_a_preview_running_while_the_batch_is_applied_does_not_reopen_it(actor):
+    batch = upload(actor, csv_bytes([row("A")]))
+    stale = ImportBatch.objects.get(id=batch.id)  # loaded before the apply below commits
+    import_batch_apply(actor=actor, batch_id=batch.id)
+    with pytest.raises(ImportAlreadyApplied):
+        import_batch_preview(actor=actor, batch=stale)
+    assert ImportBatch.objects.get(id=batch.id).status == ImportStatus.APPLIED
