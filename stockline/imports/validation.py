@@ -13,7 +13,6 @@ from functools import cache
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db.backends.base.operations import BaseDatabaseOperations
 
 from stockline.catalog.models import Product
 from stockline.imports.columns import ColumnMap
@@ -87,21 +86,14 @@ def rules() -> _Rules:
         column: [v for v in field(name).validators if isinstance(v, MaxLengthValidator)]
         for column, name in TEXT_FIELDS.items()
     }
-    stock = field("stock")
-    # The range every database Django supports stores in the column (SQLite would take more, so
-    # the same file must not import on SQLite and fail on PostgreSQL); the product form's too.
-    _, stock_max = BaseDatabaseOperations.integer_field_ranges[stock.get_internal_type()]
-    stock_validators = [
-        *(v for v in stock.validators if not isinstance(v, MaxValueValidator)),
-        MaxValueValidator(stock_max),
-    ]
+    stock_validators = field("stock").validators  # the model's bounds and the column's range
     return _Rules(
         max_length={column: min(v.limit_value for v in vs) for column, vs in length_validators.items()},
         length_validators=length_validators,
         price_validators=field("price").validators,
         stock_validators=stock_validators,
         stock_min=max(v.limit_value for v in stock_validators if isinstance(v, MinValueValidator)),
-        stock_max=stock_max,
+        stock_max=min(v.limit_value for v in stock_validators if isinstance(v, MaxValueValidator)),
         unit_default=field("unit").default,
         # The product form's own words.
         required=str(forms.Field.default_error_messages["required"]),
