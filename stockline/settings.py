@@ -88,7 +88,6 @@ SQLITE_PRAGMAS = (
     "synchronous=NORMAL",  # WAL + NORMAL: durable at checkpoints, never corrupt
     "foreign_keys=ON",
     "cache_size=-65536",  # 64 MiB page cache: indexes of hot tables stay in memory
-    "mmap_size=268435456",  # read pages through the OS cache without copying
     "temp_store=MEMORY",
 )
 VAR_DIR = Path(os.environ.get("STOCKLINE_VAR_DIR", BASE_DIR / "var"))
