@@ -14,13 +14,14 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import dj_database_url
 import pytest
 
-from tests.support.smtp import SmtpServer, free_port
+from tests.support.gunicorn import gunicorn_server, managed_process
+from tests.support.smtp import SmtpServer
 
 pytestmark = pytest.mark.slow
 
@@ -50,35 +51,6 @@ def manage(env: dict, *args: str) -> str:
         [sys.executable, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120
     )
     return done.stdout
-
-
-@contextmanager
-def process(env: dict, *args: str):
-    proc = subprocess.Popen([*args], cwd=ROOT, env=env)
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def wait_until_up(base: str, proc, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"web server exited with {proc.returncode}") from None
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 class Browser:
@@ -112,26 +84,13 @@ def test_storefront_order_emails_every_owner_and_admin_once_listing_each_low_pro
     manage(env, "manage.py", "migrate", "-v0")
     store = json.loads(manage(env, "-m", "tests.e2e.seed_store"))
     ids = store["products"]
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
 
     with ExitStack() as stack:
         stack.enter_context(smtp)
-        web = stack.enter_context(
-            process(
-                env,
-                str(Path(sys.executable).with_name("gunicorn")),
-                "stockline.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--log-level",
-                "warning",
-            )
+        base = stack.enter_context(gunicorn_server(workers=2, env=env, database_url=database_url))
+        stack.enter_context(
+            managed_process(env, sys.executable, "manage.py", "run_worker", "--interval", "0.2")
         )
-        stack.enter_context(process(env, sys.executable, "manage.py", "run_worker", "--interval", "0.2"))
-        wait_until_up(base, web)
 
         shop = f"/store/{store['slug']}"
         browser = Browser(base)

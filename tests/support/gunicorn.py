@@ -1,7 +1,6 @@
 """Start the real WSGI app under gunicorn (several worker processes) for end-to-end tests."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,13 +10,9 @@ from pathlib import Path
 
 from django.db import connection
 
+from tests.support.smtp import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def database_url_of_test_db() -> str:
@@ -30,11 +25,50 @@ def database_url_of_test_db() -> str:
 
 
 @contextmanager
-def gunicorn_server(*, workers: int = 4, threads: int = 1, env: dict | None = None, timeout: float = 30):
+def managed_process(env: dict, *args: str):
+    """A child process that is stopped (terminate, then kill) when the block ends."""
+    proc = subprocess.Popen([*args], cwd=ROOT, env=env)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wait_until_up(base: str, proc, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"web server exited with {proc.returncode}") from None
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@contextmanager
+def gunicorn_server(
+    *,
+    workers: int = 4,
+    threads: int = 1,
+    env: dict | None = None,
+    database_url: str | None = None,
+    timeout: float = 30,
+):
+    """Yield the base URL of stockline.wsgi under gunicorn, on `database_url` (by default the
+    PostgreSQL test database of this process)."""
     port = free_port()
     environment = {
         **os.environ,
-        "DATABASE_URL": database_url_of_test_db(),
+        "DATABASE_URL": database_url or database_url_of_test_db(),
         "DEBUG": "0",
         "SECRET_KEY": "test-secret",
         "API_RATE_LIMIT": "0",
@@ -42,7 +76,9 @@ def gunicorn_server(*, workers: int = 4, threads: int = 1, env: dict | None = No
         "LOG_LEVEL": "WARNING",
         **(env or {}),
     }
-    cmd = [
+    if database_url:
+        environment["DATABASE_URL"] = database_url
+    command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "stockline.wsgi:application",
         "--bind",
@@ -54,26 +90,7 @@ def gunicorn_server(*, workers: int = 4, threads: int = 1, env: dict | None = No
         "--log-level",
         "warning",
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=environment)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited with {proc.returncode}") from None
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    with managed_process(environment, *command) as proc:
+        wait_until_up(base, proc, timeout)
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
