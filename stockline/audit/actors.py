@@ -47,6 +47,16 @@ class Actor:
     def system(cls, company_id: UUID, label: str = "System") -> "Actor":
         return cls(type=ActorType.SYSTEM, company_id=company_id, label=label)
 
+    def stamp(self) -> dict:
+        """The ActorStamp columns (audit entries, stock movements) for this actor."""
+        return {
+            "actor_type": self.type,
+            "actor_user_id": self.user_id,
+            "actor_customer_id": self.customer_id,
+            "actor_api_key_id": self.api_key_id,
+            "actor_label": self.label[:200],
+        }
+
     def require(self, perm: Perm) -> None:
         """Refuse a staff actor whose role lacks `perm`; customers never hold staff perms."""
         if self.type == ActorType.SYSTEM or self.api_key_id is not None:

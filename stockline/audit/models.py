@@ -24,14 +24,12 @@ class AuditAction(models.TextChoices):
     MEMBER_REMOVED = "MemberRemoved"
 
 
-class AuditEntry(AppendOnlyModel):
-    """One thing someone did. Stored as codes and structured data; worded only on display."""
+class ActorStamp(models.Model):
+    """Who did it, as stored on every audit entry and every stock movement.
 
-    # Read through the (company, time) and (company, entity) indexes; actors are never searched.
-    company = models.ForeignKey(
-        "accounts.Company", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    Written from an Actor by Actor.stamp(); never searched, so the references carry no index.
+    """
+
     actor_type = models.CharField(max_length=10, choices=ActorType.choices)
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -51,6 +49,19 @@ class AuditEntry(AppendOnlyModel):
     )
     actor_api_key_id = models.UUIDField(null=True, blank=True)
     actor_label = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(AppendOnlyModel, ActorStamp):
+    """One thing someone did. Stored as codes and structured data; worded only on display."""
+
+    # Read through the (company, time) and (company, entity) indexes; actors are never searched.
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=40, choices=AuditAction.choices)
     entity_type = models.CharField(max_length=30)
     entity_id = models.CharField(max_length=64)

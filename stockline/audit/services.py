@@ -14,11 +14,7 @@ def audit_entry_build(
     """An unsaved entry, for callers that bulk-insert with their other rows."""
     return AuditEntry(
         company_id=actor.company_id,
-        actor_type=actor.type,
-        actor_user_id=actor.user_id,
-        actor_customer_id=actor.customer_id,
-        actor_api_key_id=actor.api_key_id,
-        actor_label=actor.label[:200],
+        **actor.stamp(),
         action=action,
         entity_type=entity_type,
         entity_id=str(entity_id),

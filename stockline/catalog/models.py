@@ -1,11 +1,10 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from stockline.audit.actors import ActorType
+from stockline.audit.models import ActorStamp
 from stockline.catalog.stock_rules import (
     effective_threshold,
     stock_status,
@@ -129,7 +128,7 @@ class MovementReason(models.TextChoices):
     RESTOCK = "RESTOCK", "Restocked"
 
 
-class StockMovement(AppendOnlyModel):
+class StockMovement(AppendOnlyModel, ActorStamp):
     """The ledger: one row per product per stock change. Append-only.
 
     For every product: first movement's stock_before + Σ delta = current stock.
@@ -147,25 +146,6 @@ class StockMovement(AppendOnlyModel):
     stock_after = models.IntegerField()
     reason = models.CharField(max_length=12, choices=MovementReason.choices)
     channel = models.CharField(max_length=12, choices=Channel.choices)
-    actor_type = models.CharField(max_length=10, choices=ActorType.choices)
-    actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    actor_customer = models.ForeignKey(
-        "customers.Customer",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    actor_api_key_id = models.UUIDField(null=True, blank=True)
-    actor_label = models.CharField(max_length=200)
     order = models.ForeignKey(
         "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="movements"
     )
