@@ -1,6 +1,6 @@
 PY ?= .venv/bin/python
 
-.PHONY: bench bench-sqlite bench-postgres bench-http
+.PHONY: bench bench-sqlite bench-postgres bench-http bench-pages bench-imports
 
 ## Orders/s through order_place beside the raw SQL floor, one process (bench/README.md).
 bench: bench-sqlite bench-postgres
@@ -14,3 +14,13 @@ bench-postgres:
 ## HTTP order placement on PostgreSQL with concurrent clients (needs pgbench).
 bench-http:
 	$(PY) -m bench.api_http
+
+## Dashboard and storefront pages at 100,000 products (server time).
+bench-pages:
+	$(PY) -m bench.dashboard
+	$(PY) -m bench.storefront --db sqlite
+	$(PY) -m bench.storefront --db postgres
+
+## CSV preview and apply, 5,000 and 50,000 rows, SQLite and PostgreSQL (add --sizes 1000000 for memory).
+bench-imports:
+	$(PY) -m bench.imports
