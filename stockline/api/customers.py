@@ -1,17 +1,15 @@
-from uuid import UUID
-
 from django.db.models import Q
 from ninja import Query, Router, Schema, Status
 
 from stockline.api.auth import require_scope
-from stockline.api.errors import ApiError
+from stockline.api.errors import ApiError, path_id
 from stockline.api.pagination import paginate
 from stockline.api.schemas import (
+    COMMON_ERRORS,
     CustomerCreateIn,
     CustomerEnvelope,
     CustomerListOut,
     ErrorOut,
-    RateLimitedOut,
     Text,
 )
 from stockline.api.serializers import customer_json
@@ -21,7 +19,6 @@ from stockline.customers.services import customer_create
 
 router = Router(tags=["customers"])
 
-COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: RateLimitedOut}
 NOT_FOUND = "Customer not found."
 
 
@@ -50,10 +47,7 @@ def customers_list(request, filters: Query[CustomerFilters]):
 @router.get("/customers/{customer_id}", response={200: CustomerEnvelope, 404: ErrorOut, **COMMON_ERRORS})
 def customers_get(request, customer_id: str):
     require_scope(request, "customers:read")
-    try:
-        cid = UUID(customer_id)
-    except ValueError as exc:
-        raise ApiError(404, NOT_FOUND) from exc
+    cid = path_id(customer_id, not_found=NOT_FOUND)
     customer = Customer.objects.filter(company_id=request.company_id, id=cid).first()
     if customer is None:
         raise ApiError(404, NOT_FOUND)

@@ -1,6 +1,8 @@
 """Every API error is {"error": "<message>"} (plus structured extras); this maps the typed
 errors of the services to their status codes in one place."""
 
+from uuid import UUID
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 
@@ -25,6 +27,14 @@ class ApiError(Exception):
     @property
     def body(self) -> dict:
         return {"error": self.message, **self.extra}
+
+
+def path_id(raw: str, *, not_found: str) -> UUID:
+    """An id from the URL; anything that is not one is simply not found (404, never 400/500)."""
+    try:
+        return UUID(raw)
+    except ValueError as exc:
+        raise ApiError(404, not_found) from exc
 
 
 class RateLimited(ApiError):

@@ -7,15 +7,15 @@ from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Query, Router, Schema, Status
 
 from stockline.api.auth import require_scope
-from stockline.api.errors import ApiError
+from stockline.api.errors import ApiError, path_id
 from stockline.api.pagination import paginate
 from stockline.api.schemas import (
+    COMMON_ERRORS,
     ErrorOut,
     OrderCreateIn,
     OrderEnvelope,
     OrderListOut,
     OrderPatchIn,
-    RateLimitedOut,
     StockErrorOut,
 )
 from stockline.api.serializers import order_json
@@ -27,7 +27,6 @@ from stockline.orders.services import OrderLineInput, order_place, order_status_
 
 router = Router(tags=["orders"])
 
-COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: RateLimitedOut}
 NOT_FOUND = "Order not found."
 
 
@@ -56,10 +55,7 @@ def _parse_when(raw: str, *, end_of_day: bool, name: str) -> datetime:
 
 
 def _order_id(raw: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError as exc:
-        raise ApiError(404, NOT_FOUND) from exc
+    return path_id(raw, not_found=NOT_FOUND)
 
 
 def _with_lines(qs):

@@ -4,15 +4,15 @@ from django.db.models import Q
 from ninja import Query, Router, Schema, Status
 
 from stockline.api.auth import require_scope
-from stockline.api.errors import ApiError
+from stockline.api.errors import ApiError, path_id
 from stockline.api.pagination import paginate
 from stockline.api.schemas import (
+    COMMON_ERRORS,
     ErrorOut,
     ProductCreateIn,
     ProductEnvelope,
     ProductListOut,
     ProductPatchIn,
-    RateLimitedOut,
     StockAdjustmentEnvelope,
     StockAdjustmentIn,
     StockErrorOut,
@@ -26,7 +26,6 @@ from stockline.core.channels import Channel
 
 router = Router(tags=["products"])
 
-COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: RateLimitedOut}
 NOT_FOUND = "Product not found."
 
 # Wire name → model field, for create and patch.
@@ -57,10 +56,7 @@ def _company_threshold(request) -> int:
 
 
 def _parse_id(raw: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError as exc:
-        raise ApiError(404, NOT_FOUND) from exc
+    return path_id(raw, not_found=NOT_FOUND)
 
 
 def _get(request, product_id: str) -> Product:

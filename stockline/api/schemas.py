@@ -65,6 +65,10 @@ class RateLimitedOut(Schema):
     retryAfter: int
 
 
+# Errors any authenticated route can answer; routes add 404/409/422 as they need.
+COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: RateLimitedOut}
+
+
 class PaginationOut(Schema):
     hasMore: bool
     nextCursor: str | None
