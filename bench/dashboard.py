@@ -35,8 +35,14 @@ WORDS = ["widget", "tape", "box", "pallet", "glove", "label", "film", "bag", "ro
 
 def database_prepare() -> str:
     path = str(Path(tempfile.mkdtemp(prefix="stockline-bench-dash-")) / "bench.sqlite3")
+    django_setup(f"sqlite:///{path}")
+    return path
+
+
+def django_setup(database_url: str) -> None:
+    """Point Django at `database_url` (production-like settings) and migrate it."""
     os.environ.update(
-        DATABASE_URL=f"sqlite:///{path}",
+        DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="stockline.settings",
         DEBUG="0",
         LOG_LEVEL="WARNING",
@@ -48,7 +54,6 @@ def database_prepare() -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    return path
 
 
 def products_insert(company, count: int, rng: random.Random) -> None:

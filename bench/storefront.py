@@ -14,14 +14,13 @@ Target: under 100 ms per page.
 """
 
 import argparse
-import os
 import random
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from bench.dashboard import page_time, products_insert
+from bench.dashboard import django_setup, page_time, products_insert
 
 TARGET_MS = 100
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -55,19 +54,7 @@ def database_prepare(db: str) -> str:
         for sql in (f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", f"CREATE DATABASE {PG_DB}"):
             subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
         path = url = f"{PG}/{PG_DB}"
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="stockline.settings",
-        DEBUG="0",
-        LOG_LEVEL="WARNING",
-        FAST_PASSWORD_HASHER="1",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_setup(url)
     return path
 
 
