@@ -29,6 +29,36 @@ _WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?")  # "12.0" is 12, as the product form r
 _MAX_NUMBER_CHARS = 40
 _CENT = Decimal("0.01")
 
+# Numbers are read as the product form reads them: the common spellings by regex, anything
+# else ("1 .0", "1_000", "1e2") by the form's own field, so a file never accepts what the
+# form refuses or the other way round.
+_WHOLE_NUMBER_FIELD = forms.IntegerField()
+_DECIMAL_NUMBER_FIELD = forms.DecimalField()
+
+
+def _whole_number(text: str) -> int | None:
+    if len(text) > _MAX_NUMBER_CHARS:
+        return None
+    if _WHOLE.fullmatch(text):
+        return int(text.split(".")[0])
+    try:
+        return _WHOLE_NUMBER_FIELD.to_python(text)
+    except ValidationError:
+        return None
+
+
+def _decimal_number(text: str) -> Decimal | None:
+    if len(text) > _MAX_NUMBER_CHARS:
+        return None
+    if _DECIMAL.fullmatch(text):
+        return Decimal(text)
+    try:
+        value = _DECIMAL_NUMBER_FIELD.to_python(text)
+    except ValidationError:
+        return None
+    return value if value is not None and value.is_finite() else None
+
+
 # CSV column → Product field
 TEXT_FIELDS = {
     "sku": "sku",
@@ -164,10 +194,10 @@ class RowParser:
         if not text:
             errors.append(RowError(row, "price", self._rules.required))
             return None
-        if len(text) > _MAX_NUMBER_CHARS or not _DECIMAL.fullmatch(text):
+        value = _decimal_number(text)
+        if value is None:
             errors.append(RowError(row, "price", self._rules.not_a_number))
             return None
-        value = Decimal(text)
         problems = _violations(self._rules.price_validators, value)
         errors.extend(RowError(row, "price", m) for m in problems)
         # Stored with two places; "+ 0" turns "-0" into 0, which export must not write as "-0.00".
@@ -177,10 +207,10 @@ class RowParser:
         if not text:
             errors.append(RowError(row, "stock", self._rules.required))
             return None
-        if len(text) > _MAX_NUMBER_CHARS or not _WHOLE.fullmatch(text):
+        value = _whole_number(text)
+        if value is None:
             errors.append(RowError(row, "stock", self._rules.not_a_whole_number))
             return None
-        value = int(text.split(".")[0])
         r = self._rules
         if not r.stock_min <= value <= r.stock_max:
             errors.extend(RowError(row, "stock", m) for m in _violations(r.stock_validators, value))

@@ -1,0 +1,186 @@
+"""Writing rows with SQL built once, not compiled value by value by the ORM.
+
+Django's save(), bulk_create and bulk_update compile the statement for every call and run
+every field's pre_save/get_db_prep_save for every value (bulk_update a CASE per row and
+field), and on SQLite batch at 999 parameters. At import sizes, and on the order path,
+that costs more than what the database does (bench/README.md). Here each column gets the
+cheapest conversion that stores exactly what the ORM would store for the field types we
+use; no signals.
+
+- rows_insert / rows_update: thousands of rows (imports), one prepared statement run with
+  executemany, or COPY on PostgreSQL. No auto_now: callers set the times.
+- instances_insert: a few new model instances (an order, its lines), one multi-row INSERT
+  whose SQL is cached per model, row count and vendor; auto_now fields are stamped.
+"""
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, Model
+
+# Field types whose values every backend takes as they are (get_db_prep_save hands them back).
+_AS_IS = frozenset(
+    {
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+
+
+def _uuid_hex(value, connection):
+    return None if value is None else value.hex
+
+
+def _datetime(value, connection):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def db_value_converter(field: Field, connection) -> Callable | None:
+    """How a Python value of `field` becomes a driver parameter: a function of (value,
+    connection), or None when it goes as it is. Same result as field.get_db_prep_save."""
+    stored = field.target_field if field.is_relation else field
+    kind = stored.get_internal_type()
+    if kind in _AS_IS:
+        return None
+    if kind == "UUIDField":
+        return None if connection.features.has_native_uuid_field else _uuid_hex
+    if kind == "DateTimeField":
+        return _datetime
+    return lambda value, connection: field.get_db_prep_save(value, connection)
+
+
+class _Prepared:
+    """db_value_converter for one column, remembering the last value: import rows repeat
+    many (company, actor, time)."""
+
+    __slots__ = ("connection", "convert", "last", "prepared")
+
+    def __init__(self, field, connection):
+        self.convert = db_value_converter(field, connection)
+        self.connection = connection
+        self.last = self.prepared = object()
+
+    def __call__(self, value):
+        if self.convert is None:
+            return value
+        if value is not self.last:
+            self.last, self.prepared = value, self.convert(value, self.connection)
+        return self.prepared
+
+
+def _prepared(fields: list, rows: Iterable[Sequence], connection) -> list[list]:
+    prepare = [_Prepared(f, connection) for f in fields]
+    return [[prep(value) for prep, value in zip(prepare, row, strict=True)] for row in rows]
+
+
+def _copy(cursor, table: str, columns: str, params: list[list]) -> None:
+    """PostgreSQL's COPY: rows streamed in one command, values encoded by psycopg's C dumpers."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    # cursor.copy is psycopg's own: translate its errors to Django's (IntegrityError…) here.
+    with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in params:
+            copy.write_row(row)
+
+
+def concrete_attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+# Names in the SQL below come from the models' metadata, quoted; every value is a parameter.
+
+
+def rows_insert(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """INSERT one row per sequence of values (in `attnames` order)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    fields = [meta.get_field(name) for name in attnames]  # get_field knows attnames ("company_id") too
+    params = _prepared(fields, rows, connection)
+    if not params:
+        return
+    quote = connection.ops.quote_name
+    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy(cursor, table, columns, params)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)  # noqa: S608
+
+
+def rows_update(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """UPDATE these fields by primary key: each sequence holds their values, then the pk."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    fields = [meta.get_field(name) for name in attnames]
+    params = _prepared([*fields, meta.pk], rows, connection)
+    if not params:
+        return
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    names = [quote(f.column) for f in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY the new values into a scratch table shaped like the real one, then one UPDATE … FROM.
+            scratch = quote("stockline_bulk_update")
+            columns = ", ".join([*names, pk])
+            cursor.execute(
+                f"CREATE TEMP TABLE {scratch} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+            )
+            _copy(cursor, scratch, columns, params)
+            assignments = ", ".join(f"{n} = s.{n}" for n in names)
+            cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {scratch} AS s WHERE t.{pk} = s.{pk}")  # noqa: S608
+            cursor.execute(f"DROP TABLE {scratch}")
+        else:
+            assignments = ", ".join(f"{n} = %s" for n in names)
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", params)  # noqa: S608
+
+
+# (attname, the field when its value comes from pre_save (auto_now/auto_now_add), converter)
+_Column = tuple[str, Field | None, Callable | None]
+
+
+@functools.cache
+def _insert_statement(model: type[Model], rows: int, vendor: str) -> tuple[list[_Column], str]:
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = [f for f in model._meta.concrete_fields if not f.generated]
+    columns = [
+        (
+            f.attname,
+            f if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else None,
+            db_value_converter(f, connection),
+        )
+        for f in fields
+    ]
+    quote = connection.ops.quote_name
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * rows)}"
+    )
+    return columns, sql
+
+
+def instances_insert(instances: list[Model]) -> list[Model]:
+    """Insert new instances of one model in one statement; returns them, marked as saved."""
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection itself: each proxy attribute costs a lookup
+    columns, sql = _insert_statement(type(instances[0]), len(instances), connection.vendor)
+    params = []
+    append = params.append
+    for instance in instances:
+        for attname, stamped, convert in columns:
+            value = stamped.pre_save(instance, True) if stamped is not None else getattr(instance, attname)
+            append(value if convert is None else convert(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    return instances
