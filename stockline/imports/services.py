@@ -29,9 +29,9 @@ from stockline.audit.services import audit_entry_build
 from stockline.catalog.ledger import movement_build
 from stockline.catalog.models import MovementReason, Product, StockMovement
 from stockline.catalog.services import BULK_AUDIT_DETAIL_LIMIT
+from stockline.core.bulk import concrete_attnames, rows_insert, rows_update
 from stockline.core.channels import Channel
 from stockline.core.ids import uuid7
-from stockline.imports.bulk import concrete_attnames, rows_insert, rows_update
 from stockline.imports.columns import column_map
 from stockline.imports.errors import (
     Drift,

@@ -1,12 +1,11 @@
 """Order placement and the status lifecycle: the single path for every channel."""
 
-import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from stockline.accounts.permissions import Perm
@@ -19,6 +18,7 @@ from stockline.catalog.locks import products_lock
 from stockline.catalog.models import MovementReason, Product, StockMovement
 from stockline.catalog.stock_rules import effective_threshold
 from stockline.catalog.stock_sql import TakenStock, stock_take
+from stockline.core.bulk import instances_insert
 from stockline.core.channels import ORDER_CHANNELS, Channel
 from stockline.customers.models import Customer, CustomerStatus
 from stockline.notifications.services import LowStockItem, low_stock_alert_enqueue
@@ -101,34 +101,6 @@ def _refusal(*, company_id: UUID, wanted: dict[UUID, int], failed: list[UUID]) -
     )
 
 
-@functools.cache
-def _insert_statement(model: type[models.Model], rows: int, vendor: str) -> tuple[list, str]:
-    """INSERT of `rows` new rows of `model`, every concrete column (per vendor: quoting differs)."""
-    fields = [f for f in model._meta.concrete_fields if not f.generated]
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    row = f"({', '.join(['%s'] * len(fields))})"
-    columns = ", ".join(quote(f.column) for f in fields)
-    table = quote(model._meta.db_table)
-    return fields, f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
-
-
-def _rows_insert(rows: list[models.Model]) -> list[models.Model]:
-    """Insert new instances of one model in one statement, with the same pre_save and value
-    preparation as save()/bulk_create(), but SQL compiled once per shape instead of per call
-    (compiling and the save machinery around it cost a quarter of order_place; bench/README.md).
-    No signals, like bulk_create; nothing listens to these models.
-    """
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each proxy attribute costs a lookup
-    fields, sql = _insert_statement(type(rows[0]), len(rows), db.vendor)
-    params = [f.get_db_prep_save(f.pre_save(row, True), db) for row in rows for f in fields]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-    for row in rows:
-        row._state.adding = False
-        row._state.db = db.alias
-    return rows
-
-
 def order_place(
     *,
     actor: Actor,
@@ -187,7 +159,7 @@ def order_place(
             notes=notes,
             total=sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00")),
         )
-        _rows_insert([order])
+        instances_insert([order])
         entry = audit_entry_build(
             actor=actor,
             action=AuditAction.ORDER_PLACED,
@@ -204,8 +176,8 @@ def order_place(
                 ],
             },
         )
-        _rows_insert([entry])
-        lines_placed = _rows_insert(
+        instances_insert([entry])
+        lines_placed = instances_insert(
             [
                 OrderLine(
                     order=order,
@@ -218,7 +190,7 @@ def order_place(
                 for t in taken
             ]
         )
-        _rows_insert(
+        instances_insert(
             [
                 movement_build(
                     actor=actor,
