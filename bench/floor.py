@@ -1,9 +1,10 @@
 """The raw SQL floor: order_place's writes for one order, straight through the DB-API driver.
 
-Same statements as the service (three conditional decrements, the order-number bump, the
-order, its audit entry, multi-row lines and multi-row movements) in one transaction per
-order, with the same column values, on its own plain driver connection: what an order
-costs with no Django in the way. `STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too.
+Same statements as the service (the conditional decrements, one per product on PostgreSQL
+and one for all on SQLite; the order-number bump, the order, its audit entry, multi-row
+lines and multi-row movements) in one transaction per order, with the same column values,
+on its own plain driver connection: what an order costs with no Django in the way.
+`STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too.
 
 The `ThroughDjango` variants send the very same SQL through Django's connection (its cursor
 wrapper and transaction.atomic()), which splits the service's distance from the floor into
@@ -21,7 +22,8 @@ from psycopg.types.json import Jsonb
 
 from stockline.core.ids import uuid7
 
-STATEMENTS_PER_ORDER = 10  # BEGIN, 3 x UPDATE product, counter, order, audit, lines, movements, COMMIT
+# BEGIN, UPDATE product (PostgreSQL: one per line), counter, order, audit, lines, movements, COMMIT
+STATEMENTS_PER_ORDER = {"sqlite": 8, "postgresql": 10}
 
 _TAKE = (
     "UPDATE catalog_product SET stock = stock - %s, updated_at = %s "
@@ -72,20 +74,29 @@ class RawOrderWriter:
     def _decimal(self, value: Decimal):
         return value
 
+    def _take(self, wanted, now, company) -> list[tuple]:
+        """One conditional decrement per product, in pk order (as the service on PostgreSQL)."""
+        rows = []
+        for product_id, quantity in wanted:
+            self.cursor.execute(self._sql(_TAKE), (quantity, now, self._id(product_id), company, quantity))
+            row = self.cursor.fetchone()
+            if row is not None:
+                rows.append(row)
+        return rows
+
     def place(self, lines: list[tuple[UUID, int]]) -> None:
         cursor, company, user = self.cursor, self._id(self.company_id), self._id(self.user_id)
         now = self._time(datetime.now(UTC))
         wanted = sorted(lines)
         self._begin()
-        taken = []
-        for product_id, quantity in wanted:
-            cursor.execute(self._sql(_TAKE), (quantity, now, self._id(product_id), company, quantity))
-            row = cursor.fetchone()
-            if row is None:
-                self._rollback()
-                raise RuntimeError(f"not enough stock for {product_id}")
-            stock_after, name, sku, price, _threshold = row
-            taken.append((product_id, quantity, stock_after, name, sku, Decimal(str(price)).quantize(_CENT)))
+        rows = self._take(wanted, now, company)
+        if len(rows) != len(wanted):
+            self._rollback()
+            raise RuntimeError("not enough stock")
+        taken = [
+            (product_id, quantity, stock_after, name, sku, Decimal(str(price)).quantize(_CENT))
+            for (product_id, quantity), (stock_after, name, sku, price, _) in zip(wanted, rows, strict=True)
+        ]
         number, _company_threshold = self._number_next()
         order_id, entry_id = uuid7(), uuid7()
         order, entry = self._id(order_id), self._id(entry_id)
@@ -163,6 +174,21 @@ class SqliteOrderWriter(RawOrderWriter):
 
     def _begin(self):
         self.cursor.execute("BEGIN IMMEDIATE")
+
+    def _take(self, wanted, now, company) -> list[tuple]:
+        """All products in one UPDATE ... FROM (VALUES ...), as the service on SQLite."""
+        sql = (
+            "UPDATE catalog_product SET stock = stock - w.column2, updated_at = %s "
+            f"FROM (VALUES {', '.join(['(%s, %s)'] * len(wanted))}) AS w "
+            "WHERE catalog_product.id = w.column1 AND company_id = %s AND is_active "
+            "AND stock >= w.column2 RETURNING id, stock, name, sku, price, low_stock_threshold"
+        )
+        params = [now]
+        for product_id, quantity in wanted:
+            params += [self._id(product_id), quantity]
+        self.cursor.execute(self._sql(sql), [*params, company])
+        rows = {row[0]: row[1:] for row in self.cursor.fetchall()}
+        return [rows[self._id(product_id)] for product_id, _ in wanted if self._id(product_id) in rows]
 
     def _commit(self):
         self.cursor.execute("COMMIT")

@@ -1,8 +1,9 @@
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditEntry
+from stockline.core.ids import uuid7
 
 
-def audit_entry_build(
+def audit_entry_values(
     *,
     actor: Actor,
     action: str,
@@ -10,17 +11,25 @@ def audit_entry_build(
     entity_id,
     metadata: dict | None = None,
     channel: str = "",
-) -> AuditEntry:
-    """An unsaved entry, for callers that bulk-insert with their other rows."""
-    return AuditEntry(
-        company_id=actor.company_id,
+) -> dict:
+    """An entry as {attname: value}, its id already chosen: what core.bulk.values_insert
+    writes, and what audit_entry_build makes an instance of."""
+    return {
+        "id": uuid7(),
+        "company_id": actor.company_id,
         **actor.stamp(),
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        channel=channel,
-        metadata=metadata or {},
-    )
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "channel": channel,
+        "metadata": metadata or {},
+    }
+
+
+def audit_entry_build(**kwargs) -> AuditEntry:
+    """An unsaved entry (arguments as audit_entry_values), for callers that bulk-insert it
+    with their other rows."""
+    return AuditEntry(**audit_entry_values(**kwargs))
 
 
 def audit_record(**kwargs) -> AuditEntry:

@@ -6,7 +6,7 @@ from stockline.audit.actors import Actor
 from stockline.catalog.models import StockMovement
 
 
-def movement_build(
+def movement_values(
     *,
     actor: Actor,
     channel: str,
@@ -18,21 +18,28 @@ def movement_build(
     audit_entry_id: UUID | None = None,
     reference: str = "",
     note: str = "",
-) -> StockMovement:
-    return StockMovement(
-        company_id=actor.company_id,
-        product_id=product_id,
-        delta=stock_after - stock_before,
-        stock_before=stock_before,
-        stock_after=stock_after,
-        reason=reason,
-        channel=channel,
+) -> dict:
+    """A ledger row as {attname: value}: what core.bulk.values_insert writes, and what
+    movement_build makes an instance of."""
+    return {
+        "company_id": actor.company_id,
+        "product_id": product_id,
+        "delta": stock_after - stock_before,
+        "stock_before": stock_before,
+        "stock_after": stock_after,
+        "reason": reason,
+        "channel": channel,
         **actor.stamp(),
-        order_id=order_id,
-        audit_entry_id=audit_entry_id,
-        reference=reference,
-        note=note[:200],
-    )
+        "order_id": order_id,
+        "audit_entry_id": audit_entry_id,
+        "reference": reference,
+        "note": note[:200],
+    }
+
+
+def movement_build(**kwargs) -> StockMovement:
+    """An unsaved ledger row (arguments as movement_values)."""
+    return StockMovement(**movement_values(**kwargs))
 
 
 def ledger_reconciles(product) -> bool:

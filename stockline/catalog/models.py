@@ -139,7 +139,9 @@ class StockMovement(AppendOnlyModel, ActorStamp):
     company = models.ForeignKey(
         "accounts.Company", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="movements")
+    product = models.ForeignKey(  # movement_product_time serves lookups by product
+        Product, on_delete=models.CASCADE, related_name="movements", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     delta = models.IntegerField()
     stock_before = models.IntegerField()

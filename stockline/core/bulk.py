@@ -9,8 +9,9 @@ use; no signals.
 
 - rows_insert / rows_update: thousands of rows (imports), one prepared statement run with
   executemany, or COPY on PostgreSQL. No auto_now: callers set the times.
-- instances_insert: a few new model instances (an order, its lines), one multi-row INSERT
-  whose SQL is cached per model, row count and vendor; auto_now fields are stamped.
+- values_insert / instances_insert: a few new rows (an order, its lines, its ledger rows),
+  given as {attname: value} or as model instances, in one multi-row INSERT whose SQL is
+  cached per model, row count and vendor; auto_now fields are stamped.
 """
 
 import functools
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
+from django.utils import timezone
 
 # Field types whose values every backend takes as they are (get_db_prep_save hands them back).
 _AS_IS = frozenset(
@@ -143,44 +145,54 @@ def rows_update(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequ
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", params)  # noqa: S608
 
 
-# (attname, the field when its value comes from pre_save (auto_now/auto_now_add), converter)
-_Column = tuple[str, Field | None, Callable | None]
+_MISSING = object()
 
 
 @functools.cache
-def _insert_statement(model: type[Model], rows: int, vendor: str) -> tuple[list[_Column], str]:
+def _insert_statement(model: type[Model], rows: int, vendor: str) -> tuple[list, list[Field], str]:
+    """(each column's (attname, field, converter), the auto_now/auto_now_add fields, the SQL)."""
     connection = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in model._meta.concrete_fields if not f.generated]
-    columns = [
-        (
-            f.attname,
-            f if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else None,
-            db_value_converter(f, connection),
-        )
-        for f in fields
-    ]
+    columns = [(f.attname, f, db_value_converter(f, connection)) for f in fields]
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     quote = connection.ops.quote_name
     row = f"({', '.join(['%s'] * len(fields))})"
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES {', '.join([row] * rows)}"
     )
-    return columns, sql
+    return columns, stamped, sql
+
+
+def values_insert(model: type[Model], rows: list[dict]) -> None:
+    """Insert rows given as {attname: value} in one statement. A column a row leaves out
+    takes the field's default, as Model(...) would give it; auto_now fields the time now."""
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection itself: each proxy attribute costs a lookup
+    columns, stamped, sql = _insert_statement(model, len(rows), connection.vendor)
+    if stamped:
+        now = timezone.now()
+        rows = [{f.attname: now for f in stamped} | row for row in rows]
+    params = []
+    append = params.append
+    for row in rows:
+        for attname, field, convert in columns:
+            value = row.get(attname, _MISSING)
+            if value is _MISSING:
+                value = field.get_default()
+            append(value if convert is None else convert(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def instances_insert(instances: list[Model]) -> list[Model]:
     """Insert new instances of one model in one statement; returns them, marked as saved."""
-    connection = connections[DEFAULT_DB_ALIAS]  # the connection itself: each proxy attribute costs a lookup
-    columns, sql = _insert_statement(type(instances[0]), len(instances), connection.vendor)
-    params = []
-    append = params.append
+    model = type(instances[0])
+    _, stamped, _ = _insert_statement(model, len(instances), connections[DEFAULT_DB_ALIAS].vendor)
     for instance in instances:
-        for attname, stamped, convert in columns:
-            value = stamped.pre_save(instance, True) if stamped is not None else getattr(instance, attname)
-            append(value if convert is None else convert(value, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for field in stamped:
+            field.pre_save(instance, True)
+    values_insert(model, [instance.__dict__ for instance in instances])
     for instance in instances:
         instance._state.adding = False
-        instance._state.db = connection.alias
+        instance._state.db = DEFAULT_DB_ALIAS
     return instances

@@ -11,7 +11,9 @@ class UUIDModel(models.Model):
 
 
 class TimestampedModel(UUIDModel):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No index of its own: every listing is per company, served by a (company, -created_at, -id)
+    # index on the model, and an unused index is a page written with every insert.
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -14,7 +14,9 @@ class CustomerStatus(models.TextChoices):
 class Customer(TimestampedModel):
     """A buyer at one company's storefront. Same email at two companies = two customers."""
 
-    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="customers")
+    company = models.ForeignKey(  # served by the (company, …) indexes below
+        "accounts.Company", on_delete=models.CASCADE, related_name="customers", db_index=False
+    )
     email = models.EmailField(max_length=254)
     name = models.CharField(max_length=100, validators=[MinLengthValidator(2)])
     password = models.CharField(max_length=128, blank=True)
@@ -28,6 +30,7 @@ class Customer(TimestampedModel):
                 condition=Q(status__in=["ACTIVE", "BLOCKED"]), name="customer_status_valid"
             ),
         ]
+        indexes = [models.Index(fields=["company", "-created_at", "-id"], name="customer_company_newest")]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"

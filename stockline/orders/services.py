@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from stockline.accounts.permissions import Perm
 from stockline.audit.actors import Actor, ActorType
-from stockline.audit.models import AuditAction
-from stockline.audit.services import audit_entry_build, audit_record
+from stockline.audit.models import AuditAction, AuditEntry
+from stockline.audit.services import audit_entry_values, audit_record
 from stockline.catalog.errors import InsufficientStock, InsufficientStockLine, ProductUnavailable
-from stockline.catalog.ledger import movement_build
+from stockline.catalog.ledger import movement_build, movement_values
 from stockline.catalog.locks import products_lock
 from stockline.catalog.models import MovementReason, Product, StockMovement
 from stockline.catalog.stock_rules import effective_threshold
-from stockline.catalog.stock_sql import TakenStock, stock_take
-from stockline.core.bulk import instances_insert
+from stockline.catalog.stock_sql import stock_take_many
+from stockline.core.bulk import instances_insert, values_insert
 from stockline.core.channels import ORDER_CHANNELS, Channel
 from stockline.customers.models import Customer, CustomerStatus
 from stockline.notifications.services import LowStockItem, low_stock_alert_enqueue
@@ -131,16 +131,7 @@ def order_place(
 
     with transaction.atomic():
         now = timezone.now()
-        taken: list[TakenStock] = []
-        failed: list[UUID] = []
-        for product_id, quantity in wanted.items():
-            result = stock_take(
-                company_id=actor.company_id, product_id=product_id, quantity=quantity, now=now
-            )
-            if result is None:
-                failed.append(product_id)
-            else:
-                taken.append(result)
+        taken, failed = stock_take_many(company_id=actor.company_id, wanted=wanted, now=now)
         if failed:
             # Report short lines in the order the buyer listed them; the first is the headline.
             listed = list(dict.fromkeys(line.product_id for line in lines))
@@ -160,7 +151,7 @@ def order_place(
             total=sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00")),
         )
         instances_insert([order])
-        entry = audit_entry_build(
+        entry = audit_entry_values(
             actor=actor,
             action=AuditAction.ORDER_PLACED,
             entity_type="order",
@@ -176,7 +167,7 @@ def order_place(
                 ],
             },
         )
-        instances_insert([entry])
+        values_insert(AuditEntry, [entry])
         lines_placed = instances_insert(
             [
                 OrderLine(
@@ -190,9 +181,10 @@ def order_place(
                 for t in taken
             ]
         )
-        instances_insert(
+        values_insert(
+            StockMovement,
             [
-                movement_build(
+                movement_values(
                     actor=actor,
                     channel=channel,
                     product_id=t.product_id,
@@ -200,10 +192,10 @@ def order_place(
                     stock_after=t.stock_after,
                     reason=MovementReason.ORDER,
                     order_id=order.id,
-                    audit_entry_id=entry.id,
+                    audit_entry_id=entry["id"],
                 )
                 for t in taken
-            ]
+            ],
         )
         if channel == Channel.STOREFRONT:
             low = [
