@@ -28,6 +28,24 @@ PG = "postgres://postgres@127.0.0.1:5432"
 DB = "stockline_bench_http"
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time these processes have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _pids(pattern: str) -> list[int]:
+    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout
+    return [int(pid) for pid in out.split()]
+
+
 def _psql(sql: str) -> None:
     subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
 
@@ -241,9 +259,13 @@ def main() -> None:
             orders=min(800, args.orders),
             processes=args.client_processes,
         )  # warm-up
+        servers = _pids(f"gunicorn stockline.wsgi:application --bind 127.0.0.1:{port}")
+        backends = _pids("postgres: ")
+        cpu_before = _cpu_seconds(servers), _cpu_seconds(backends)
         result = http_run(
             port, key, ids, clients=args.clients, orders=args.orders, processes=args.client_processes
         )
+        cpu_after = _cpu_seconds(servers), _cpu_seconds(backends)
     finally:
         server.terminate()
         server.wait()
@@ -262,6 +284,13 @@ def main() -> None:
         f"avg latency {floor['latency_ms']:6.1f} ms (same writes, pgbench, {args.clients} connections)"
     )
     print(f"  ratio floor/HTTP  : {floor['rate'] / result['rate']:8.2f}x")
+    gunicorn_ms, postgres_ms = (
+        1000 * (end - start) / result["orders"] for end, start in zip(cpu_after, cpu_before, strict=True)
+    )
+    print(
+        f"  CPU per order     : gunicorn {gunicorn_ms:.2f} ms, PostgreSQL {postgres_ms:.2f} ms "
+        f"(all backends; the load is CPU-bound on {os.cpu_count()} cores shared with the clients)"
+    )
 
 
 if __name__ == "__main__":

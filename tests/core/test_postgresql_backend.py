@@ -1,0 +1,72 @@
+"""The PostgreSQL backend's health checks: skipped for a connection the server just
+answered, still made (and a dead connection replaced) after it sat idle."""
+
+import time
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+
+from stockline.core.postgresql.base import TRUSTED_FOR
+from tests.conftest import requires_postgres
+
+pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _commit_something():
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _count_health_checks(monkeypatch) -> list[bool]:
+    checks = []
+    real = connection.is_usable
+
+    def counted():
+        checks.append(usable := real())
+        return usable
+
+    monkeypatch.setattr(connection, "is_usable", counted)
+    return checks
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _terminate(pid: int) -> None:
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        dbname=connection.settings_dict["NAME"],
+        user=db["USER"],
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def test_health_checks_are_on():
+    assert connection.health_check_enabled
+
+
+def test_a_connection_that_just_committed_is_not_checked_again(monkeypatch):
+    _commit_something()
+    checks = _count_health_checks(monkeypatch)
+    close_old_connections()  # what Django does at the start of every request
+    _commit_something()
+    assert checks == []
+
+
+def test_an_idle_connection_is_checked_and_replaced_if_the_server_dropped_it(monkeypatch):
+    _commit_something()
+    pid = _backend_pid()
+    _terminate(pid)
+    connection.answered_at = time.monotonic() - TRUSTED_FOR - 1  # idle since then
+    checks = _count_health_checks(monkeypatch)
+    close_old_connections()
+    assert _backend_pid() != pid  # the request got a new, working connection
+    assert checks == [False]
