@@ -89,6 +89,8 @@ SQLITE_PRAGMAS = (
     "foreign_keys=ON",
     "cache_size=-65536",  # 64 MiB page cache: indexes of hot tables stay in memory
     "temp_store=MEMORY",
+    # The worker checkpoints every second (core/checkpoints.py); this is the safety net.
+    "wal_autocheckpoint=10000",
 )
 VAR_DIR = Path(os.environ.get("STOCKLINE_VAR_DIR", BASE_DIR / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'stockline.sqlite3'}")

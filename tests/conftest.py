@@ -1,7 +1,9 @@
 import os
+import sqlite3
+from contextlib import closing
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 # Server processes started by tests (gunicorn, the worker) inherit this: see settings.py.
 os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
@@ -43,3 +45,27 @@ requires_postgres = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres") is False,
     reason="runs in the PostgreSQL pass of the suite (DATABASE_URL=postgres://...)",
 )
+
+
+@pytest.fixture
+def file_database(transactional_db, tmp_path, monkeypatch):
+    """SQLite: run the test on a file copy of the (in-memory) test database, opened with
+    the project's own SQLite settings, and yield its path; PostgreSQL: as it is, None."""
+    memory = connections["default"]
+    if memory.vendor != "sqlite":
+        yield None
+        return
+    path = tmp_path / "test.sqlite3"
+    memory.ensure_connection()
+    with closing(sqlite3.connect(path)) as target:
+        memory.connection.backup(target)  # the migrated, empty schema
+    file_settings = {**memory.settings_dict, "NAME": str(path)}
+    # New threads build their connection from connections.settings; this thread gets one too.
+    monkeypatch.setitem(connections.settings, "default", file_settings)
+    on_file = type(memory)(file_settings, "default")
+    connections["default"] = on_file
+    try:
+        yield path
+    finally:
+        on_file.close()
+        connections["default"] = memory

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from stockline.notifications.management.commands.run_worker import sweep_forever
+from stockline.notifications.management.commands.run_worker import repeat
 from stockline.notifications.models import LowStockAlert
 from stockline.notifications.services import STALE_AFTER, low_stock_alerts_requeue_stale
 from tests.factories import make_product
@@ -85,7 +85,9 @@ def test_running_worker_sweeps_periodically(company, storefront_order):
     owe_email_long_ago(company, storefront_order)
     worker_died_while_sending(started_ago=LONG_AGO)
     stop = threading.Event()
-    sweeper = threading.Thread(target=sweep_forever, kwargs={"every": 0.05, "stop": stop})
+    sweeper = threading.Thread(
+        target=repeat, args=(low_stock_alerts_requeue_stale,), kwargs={"every": 0.05, "stop": stop}
+    )
     sweeper.start()
     time.sleep(0.3)  # the main thread stays off the database meanwhile
     stop.set()

@@ -1,31 +1,36 @@
-"""The background worker: django-tasks-db's db_worker, plus recovery of low-stock email jobs
-lost with a crashed worker (at start, then every --sweep-every seconds while it runs)."""
+"""The background worker: django-tasks-db's db_worker, plus two chores on a clock: recovery
+of low-stock email jobs lost with a crashed worker (at start, then every --sweep-every
+seconds) and, on SQLite, the WAL checkpoint (every --checkpoint-every seconds)."""
 
 import logging
 import threading
+from collections.abc import Callable
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connections
+from django.db import connection, connections
 
+from stockline.core.checkpoints import sqlite_checkpoint
 from stockline.notifications.services import low_stock_alerts_requeue_stale
 
 logger = logging.getLogger(__name__)
 
 
-def sweep_forever(*, every: float, stop: threading.Event) -> None:
-    """Re-enqueue orphaned low-stock email jobs every `every` seconds until `stop` is set.
-
-    Needed besides the sweep at start: a worker restarted right after a crash finds the dead
-    job still recent, and a crashed worker may never be restarted while others keep running.
-    """
+def repeat(chore: Callable[[], object], *, every: float, stop: threading.Event) -> None:
+    """Run `chore` every `every` seconds until `stop` is set; a failure is logged and the
+    next run goes ahead. Runs in its own thread, with its own database connection."""
     while not stop.wait(every):
         try:
-            low_stock_alerts_requeue_stale()
+            chore()
         except Exception:
-            logger.exception("Sweeping orphaned low-stock email jobs failed")
+            logger.exception("Background chore %s failed", chore.__name__)
         finally:
             connections.close_all()  # this thread's connection only
+
+
+def _start(chore: Callable[[], object], every: float) -> None:
+    kwargs = {"every": every, "stop": threading.Event()}
+    threading.Thread(target=repeat, args=(chore,), kwargs=kwargs, name=chore.__name__, daemon=True).start()
 
 
 class Command(BaseCommand):
@@ -34,11 +39,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="Run what is due, then exit.")
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls when idle.")
+        # The sweep catches what the start-up sweep cannot: a worker restarted right after a
+        # crash finds the dead job still recent, and a crashed worker may never be restarted.
         parser.add_argument(
             "--sweep-every", type=float, default=60.0, help="Seconds between sweeps for orphaned jobs."
         )
+        parser.add_argument(
+            "--checkpoint-every", type=float, default=1.0, help="Seconds between SQLite WAL checkpoints."
+        )
 
-    def handle(self, *args, batch: bool, interval: float, sweep_every: float, **options):
+    def handle(
+        self, *args, batch: bool, interval: float, sweep_every: float, checkpoint_every: float, **options
+    ):
         requeued = low_stock_alerts_requeue_stale()
         if requeued:
             self.stdout.write(f"Re-enqueued {requeued} orphaned low-stock email job(s).")
@@ -46,10 +58,7 @@ class Command(BaseCommand):
         if batch:
             argv += ["--batch", "--no-startup-delay"]
         else:
-            threading.Thread(
-                target=sweep_forever,
-                kwargs={"every": sweep_every, "stop": threading.Event()},
-                name="low-stock-sweeper",
-                daemon=True,
-            ).start()
+            _start(low_stock_alerts_requeue_stale, sweep_every)
+            if connection.vendor == "sqlite":
+                _start(sqlite_checkpoint, checkpoint_every)
         call_command("db_worker", *argv, verbosity=options["verbosity"])
