@@ -12,6 +12,7 @@ Django's database layer and everything above it.
 """
 
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -22,14 +23,9 @@ from psycopg.types.json import Jsonb
 
 from stockline.core.ids import uuid7
 
-# BEGIN, UPDATE product (PostgreSQL: one per line), counter, order, audit, lines, movements, COMMIT
-STATEMENTS_PER_ORDER = {"sqlite": 8, "postgresql": 10}
+# BEGIN, UPDATE products, counter, order, audit, lines, movements, COMMIT
+STATEMENTS_PER_ORDER = 8
 
-_TAKE = (
-    "UPDATE catalog_product SET stock = stock - %s, updated_at = %s "
-    "WHERE id = %s AND company_id = %s AND is_active AND stock >= %s "
-    "RETURNING stock, name, sku, price, low_stock_threshold"
-)
 _ORDER = (
     "INSERT INTO orders_order (id, created_at, updated_at, company_id, number, status, channel, "
     "customer_id, placed_by_user_id, placed_by_api_key_id, po_number, notes, total, restocked_at) "
@@ -74,15 +70,19 @@ class RawOrderWriter:
     def _decimal(self, value: Decimal):
         return value
 
+    def _named(self, sql: str) -> str:
+        return sql
+
     def _take(self, wanted, now, company) -> list[tuple]:
-        """One conditional decrement per product, in pk order (as the service on PostgreSQL)."""
-        rows = []
-        for product_id, quantity in wanted:
-            self.cursor.execute(self._sql(_TAKE), (quantity, now, self._id(product_id), company, quantity))
-            row = self.cursor.fetchone()
-            if row is not None:
-                rows.append(row)
-        return rows
+        """Every product in one statement: the service's own (catalog/stock_sql.py)."""
+        from stockline.catalog.stock_sql import stock_take_statement  # needs Django set up
+
+        params = {"company": company, "now": now}
+        for i, (product_id, quantity) in enumerate(wanted):
+            params[f"id{i}"], params[f"quantity{i}"] = self._id(product_id), quantity
+        self.cursor.execute(self._named(stock_take_statement(self.vendor, len(wanted))), params)
+        rows = {row[0]: row[1:] for row in self.cursor.fetchall()}
+        return [rows[self._id(product_id)] for product_id, _ in wanted if self._id(product_id) in rows]
 
     def place(self, lines: list[tuple[UUID, int]]) -> None:
         cursor, company, user = self.cursor, self._id(self.company_id), self._id(self.user_id)
@@ -149,6 +149,8 @@ class RawOrderWriter:
 class SqliteOrderWriter(RawOrderWriter):
     """sqlite3 in autocommit mode with explicit BEGIN IMMEDIATE, like Django's settings."""
 
+    vendor = "sqlite"
+
     def _connect(self, location):
         connection = sqlite3.connect(location, isolation_level=None)
         from django.conf import settings
@@ -175,20 +177,8 @@ class SqliteOrderWriter(RawOrderWriter):
     def _begin(self):
         self.cursor.execute("BEGIN IMMEDIATE")
 
-    def _take(self, wanted, now, company) -> list[tuple]:
-        """All products in one UPDATE ... FROM (VALUES ...), as the service on SQLite."""
-        sql = (
-            "UPDATE catalog_product SET stock = stock - w.column2, updated_at = %s "
-            f"FROM (VALUES {', '.join(['(%s, %s)'] * len(wanted))}) AS w "
-            "WHERE catalog_product.id = w.column1 AND company_id = %s AND is_active "
-            "AND stock >= w.column2 RETURNING id, stock, name, sku, price, low_stock_threshold"
-        )
-        params = [now]
-        for product_id, quantity in wanted:
-            params += [self._id(product_id), quantity]
-        self.cursor.execute(self._sql(sql), [*params, company])
-        rows = {row[0]: row[1:] for row in self.cursor.fetchall()}
-        return [rows[self._id(product_id)] for product_id, _ in wanted if self._id(product_id) in rows]
+    def _named(self, sql):
+        return re.sub(r"%\((\w+)\)s", r":\1", sql)
 
     def _commit(self):
         self.cursor.execute("COMMIT")
@@ -209,6 +199,8 @@ class SqliteOrderWriter(RawOrderWriter):
 
 class PostgresOrderWriter(RawOrderWriter):
     """psycopg 3 (server-side binding, so repeated statements get prepared), BEGIN implicit."""
+
+    vendor = "postgresql"
 
     def _connect(self, location):
         return psycopg.connect(location)
@@ -250,6 +242,9 @@ class ThroughDjango:
 
     def _sql(self, sql):
         return sql  # Django's SQLite cursor converts %s itself
+
+    def _named(self, sql):
+        return sql  # and %(name)s
 
     def _begin(self):
         from django.db import transaction

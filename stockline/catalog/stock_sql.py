@@ -1,16 +1,20 @@
-"""The race-free stock decrement: a conditional UPDATE ... RETURNING.
+"""The race-free stock decrement: one conditional UPDATE ... RETURNING for every product of
+an order.
 
 The WHERE clause is the check and the SET is the write, in one statement: no
 read-then-write in Python, so concurrent orders can never sell more than there is. The
-statement also takes the row lock (held to commit) and hands back the locked row's price
-and name, which are frozen onto the order line.
+statement also takes the row locks (held to commit) and hands back the locked rows' price
+and name, which are frozen onto the order lines.
 
-PostgreSQL: one statement per product, in primary-key order, so two orders over the same
-products lock them in the same order and cannot deadlock (a multi-row UPDATE locks in
-whatever order its plan visits rows). SQLite: BEGIN IMMEDIATE already holds the only write
-lock, so every product of the order goes in one statement.
+PostgreSQL: the statement first locks the rows in primary-key order (a sorted SELECT ...
+FOR UPDATE, as catalog.locks does), so two orders over the same products wait for each
+other instead of deadlocking; an UPDATE alone would lock in whatever order its plan visits
+rows. A row another order changed while we waited is re-checked against its new stock
+(READ COMMITTED re-evaluates the WHERE clause on the latest version). SQLite: BEGIN
+IMMEDIATE already holds the only write lock.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -33,42 +37,63 @@ class TakenStock:
     threshold_override: int | None
 
 
-def _uuid_param(value: UUID):
-    return Product._meta.pk.get_db_prep_value(value, connection)
+_POSTGRESQL = """
+WITH wanted (id, quantity) AS (VALUES {rows}),
+locked AS MATERIALIZED (
+    SELECT p.id FROM {table} p JOIN wanted w ON w.id = p.id
+    WHERE p.company_id = %(company)s ORDER BY p.id FOR UPDATE OF p
+)
+UPDATE {table} p SET stock = p.stock - w.quantity, updated_at = %(now)s
+FROM wanted w, locked l
+WHERE p.id = w.id AND l.id = p.id AND p.is_active AND p.stock >= w.quantity
+RETURNING p.id, p.stock, p.name, p.sku, p.price, p.low_stock_threshold
+"""
+_SQLITE = """
+WITH wanted (id, quantity) AS (VALUES {rows})
+UPDATE {table} SET stock = stock - w.quantity, updated_at = %(now)s
+FROM wanted w
+WHERE {table}.id = w.id AND company_id = %(company)s AND is_active AND stock >= w.quantity
+RETURNING id, stock, name, sku, price, low_stock_threshold
+"""
 
 
-def stock_take_many(
+@functools.cache
+def stock_take_statement(vendor: str, products: int) -> str:
+    """The statement for an order of `products` products (named parameters: company, now,
+    id0, quantity0, ...); bench/floor.py runs it too."""
+    table = connection.ops.quote_name(Product._meta.db_table)
+    row = (
+        "(%(id{i})s::uuid, %(quantity{i})s::integer)"
+        if vendor == "postgresql"
+        else "(%(id{i})s, %(quantity{i})s)"
+    )
+    sql = _POSTGRESQL if vendor == "postgresql" else _SQLITE
+    return sql.format(table=table, rows=", ".join(row.format(i=i) for i in range(products)))
+
+
+def stock_take(
     *, company_id: UUID, wanted: dict[UUID, int], now: datetime
 ) -> tuple[list[TakenStock], list[UUID]]:
-    """Take every quantity that is there: (what was taken in pk order, the product ids whose
-    update matched nothing). The caller rolls back when the second list is not empty."""
-    if connection.vendor != "sqlite":
-        taken, failed = [], []
-        for product_id, quantity in sorted(wanted.items()):
-            result = stock_take(company_id=company_id, product_id=product_id, quantity=quantity, now=now)
-            if result is None:
-                failed.append(product_id)
-            else:
-                taken.append(result)
-        return taken, failed
-    table = connection.ops.quote_name(Product._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET stock = stock - w.column2, updated_at = %s "  # noqa: S608
-        f"FROM (VALUES {', '.join(['(%s, %s)'] * len(wanted))}) AS w "
-        f"WHERE {table}.id = w.column1 AND company_id = %s AND is_active AND stock >= w.column2 "
-        "RETURNING id, stock, name, sku, price, low_stock_threshold"
-    )
-    by_hex = {product_id.hex: product_id for product_id in wanted}
-    params = [connection.ops.adapt_datetimefield_value(now)]
-    for product_id, quantity in wanted.items():
-        params += [product_id.hex, quantity]
-    params.append(company_id.hex)
+    """Take every quantity that is there: (what was taken, in pk order; the product ids whose
+    rows matched nothing: missing, inactive or short). The caller rolls back when the second
+    list is not empty."""
+    to_param = Product._meta.pk.get_db_prep_value
+    by_param = {to_param(product_id, connection): product_id for product_id in wanted}
+    params = {
+        "company": to_param(company_id, connection),
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
+    for i, (key, quantity) in enumerate(zip(by_param, wanted.values(), strict=True)):
+        params[f"id{i}"], params[f"quantity{i}"] = key, quantity
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    taken = sorted((_taken(by_hex[row[0]], *row[1:]) for row in rows), key=lambda t: t.product_id)
+        cursor.execute(stock_take_statement(connection.vendor, len(wanted)), params)
+        taken = sorted((_taken(by_param[row[0]], *row[1:]) for row in cursor.fetchall()), key=_product_id)
     done = {t.product_id for t in taken}
-    return taken, sorted(pid for pid in wanted if pid not in done)
+    return taken, sorted(product_id for product_id in wanted if product_id not in done)
+
+
+def _product_id(taken: TakenStock) -> UUID:
+    return taken.product_id
 
 
 def _taken(product_id: UUID, stock_after, name, sku, price, threshold) -> TakenStock:
@@ -80,24 +105,3 @@ def _taken(product_id: UUID, stock_after, name, sku, price, threshold) -> TakenS
         price=Decimal(str(price)).quantize(_CENT),
         threshold_override=threshold,
     )
-
-
-def stock_take(*, company_id: UUID, product_id: UUID, quantity: int, now: datetime) -> TakenStock | None:
-    """Remove `quantity` units if that many are there; None (and no write) otherwise."""
-    table = connection.ops.quote_name(Product._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET stock = stock - %s, updated_at = %s "  # noqa: S608
-        "WHERE id = %s AND company_id = %s AND is_active AND stock >= %s "
-        "RETURNING stock, name, sku, price, low_stock_threshold"
-    )
-    params = [
-        quantity,
-        connection.ops.adapt_datetimefield_value(now),
-        _uuid_param(product_id),
-        _uuid_param(company_id),
-        quantity,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else _taken(product_id, *row)

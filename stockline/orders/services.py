@@ -17,7 +17,7 @@ from stockline.catalog.ledger import movement_build, movement_values
 from stockline.catalog.locks import products_lock
 from stockline.catalog.models import MovementReason, Product, StockMovement
 from stockline.catalog.stock_rules import effective_threshold
-from stockline.catalog.stock_sql import stock_take_many
+from stockline.catalog.stock_sql import stock_take
 from stockline.core.bulk import instances_insert, values_insert
 from stockline.core.channels import ORDER_CHANNELS, Channel
 from stockline.customers.models import Customer, CustomerStatus
@@ -131,7 +131,7 @@ def order_place(
 
     with transaction.atomic():
         now = timezone.now()
-        taken, failed = stock_take_many(company_id=actor.company_id, wanted=wanted, now=now)
+        taken, failed = stock_take(company_id=actor.company_id, wanted=wanted, now=now)
         if failed:
             # Report short lines in the order the buyer listed them; the first is the headline.
             listed = list(dict.fromkeys(line.product_id for line in lines))

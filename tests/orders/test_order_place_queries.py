@@ -1,29 +1,27 @@
 """Pinned statement counts for placing an order: a change here is a change to the hot path."""
 
-from django.db import connection
-
 from stockline.core.channels import Channel
 from stockline.notifications.models import LowStockAlert
 from tests.factories import make_customer, make_product, owner_actor, place
 
 
-def test_three_line_dashboard_order_statements_are_pinned(company, django_assert_num_queries):
+def test_three_line_dashboard_order_takes_eight_statements(company, django_assert_num_queries):
     products = [make_product(company, stock=50) for _ in range(3)]
     actor = owner_actor(company)
     # 1     SAVEPOINT (the service's transaction, nested in the test's)
-    # 1|3   UPDATE product SET stock = stock - n ... WHERE stock >= n RETURNING ...
-    #       (SQLite: one for every line; PostgreSQL: one per line, in pk order)
+    # 1     UPDATE product SET stock = stock - n ... WHERE stock >= n RETURNING ... (every line;
+    #       on PostgreSQL after locking the rows in pk order, in the same statement)
     # 1     next order number + company threshold (PostgreSQL: SELECT nextval; SQLite: UPDATE ... RETURNING)
     # 1     INSERT order
     # 1     INSERT audit entry (OrderPlaced)
     # 1     INSERT order lines (one bulk statement)
     # 1     INSERT stock movements (one bulk statement)
     # 1     RELEASE SAVEPOINT
-    with django_assert_num_queries(8 if connection.vendor == "sqlite" else 10):
+    with django_assert_num_queries(8):
         place(company, [(p, 2) for p in products], actor=actor)
 
 
-def test_three_line_storefront_order_with_low_stock_job_statements_are_pinned(
+def test_three_line_storefront_order_with_low_stock_job_takes_ten_statements(
     company, django_assert_num_queries
 ):
     products = [make_product(company, stock=6) for _ in range(3)]
@@ -33,7 +31,7 @@ def test_three_line_storefront_order_with_low_stock_job_statements_are_pinned(
     # 1     INSERT its email job (django_tasks_db DBTaskResult)
     # (the low-stock check itself needs no query: the decrement returned each product's
     # stock and threshold override, the order-number statement the company default)
-    with django_assert_num_queries(10 if connection.vendor == "sqlite" else 12):
+    with django_assert_num_queries(10):
         place(company, [(p, 2) for p in products], channel=Channel.STOREFRONT, customer=buyer)
     assert len(LowStockAlert.objects.get().items) == 3
 
