@@ -23,8 +23,9 @@ from psycopg.types.json import Jsonb
 
 from stockline.core.ids import uuid7
 
-# BEGIN, UPDATE products, counter, order, audit, lines, movements, COMMIT
-STATEMENTS_PER_ORDER = 8
+# BEGIN, UPDATE products, counter, INSERT order, audit, lines, movements (PostgreSQL: one
+# statement for the four), COMMIT
+STATEMENTS_PER_ORDER = {"sqlite": 8, "postgresql": 5}
 
 _ORDER = (
     "INSERT INTO orders_order (id, created_at, updated_at, company_id, number, status, channel, "
@@ -85,7 +86,7 @@ class RawOrderWriter:
         return [rows[self._id(product_id)] for product_id, _ in wanted if self._id(product_id) in rows]
 
     def place(self, lines: list[tuple[UUID, int]]) -> None:
-        cursor, company, user = self.cursor, self._id(self.company_id), self._id(self.user_id)
+        company, user = self._id(self.company_id), self._id(self.user_id)
         now = self._time(datetime.now(UTC))
         wanted = sorted(lines)
         self._begin()
@@ -101,18 +102,18 @@ class RawOrderWriter:
         order_id, entry_id = uuid7(), uuid7()
         order, entry = self._id(order_id), self._id(entry_id)
         total = sum((t[5] * t[1] for t in taken), Decimal("0.00"))
-        cursor.execute(
-            self._sql(_ORDER), (order, now, now, company, number, self.channel, user, self._decimal(total))
-        )
+        inserts = [(_ORDER, [order, now, now, company, number, self.channel, user, self._decimal(total)])]
         metadata = {
             "number": number,
             "total": str(total),
             "customer": None,
             "lines": [{"product": str(t[0]), "sku": t[4], "quantity": t[1]} for t in taken],
         }
-        cursor.execute(
-            self._sql(_AUDIT),
-            (entry, company, now, user, self.label, str(order_id), self.channel, self._json(metadata)),
+        inserts.append(
+            (
+                _AUDIT,
+                [entry, company, now, user, self.label, str(order_id), self.channel, self._json(metadata)],
+            )
         )
         params = []
         for product_id, quantity, _, name, sku, price in taken:
@@ -125,7 +126,7 @@ class RawOrderWriter:
                 quantity,
                 self._decimal(price),
             ]
-        cursor.execute(self._sql(_LINES + ", ".join([_LINE_ROW] * len(taken))), params)
+        inserts.append((_LINES + ", ".join([_LINE_ROW] * len(taken)), params))
         params = []
         for product_id, quantity, stock_after, *_ in taken:
             params += [
@@ -142,8 +143,14 @@ class RawOrderWriter:
                 order,
                 entry,
             ]
-        cursor.execute(self._sql(_MOVEMENTS + ", ".join([_MOVEMENT_ROW] * len(taken))), params)
+        inserts.append((_MOVEMENTS + ", ".join([_MOVEMENT_ROW] * len(taken)), params))
+        self._insert(inserts)
         self._commit()
+
+    def _insert(self, inserts: list[tuple[str, list]]) -> None:
+        """The order, audit entry, lines and movements: one statement each."""
+        for sql, params in inserts:
+            self.cursor.execute(self._sql(sql), params)
 
 
 class SqliteOrderWriter(RawOrderWriter):
@@ -213,6 +220,12 @@ class PostgresOrderWriter(RawOrderWriter):
 
     def _json(self, value):
         return Jsonb(value)
+
+    def _insert(self, inserts: list[tuple[str, list]]) -> None:
+        """All four in one statement, as the service does on PostgreSQL (core.bulk)."""
+        *first, (last, last_params) = inserts
+        heads = ", ".join(f"written_{i} AS ({sql})" for i, (sql, _) in enumerate(first))
+        self.cursor.execute(f"WITH {heads} {last}", [p for _, params in first for p in params] + last_params)
 
     def _begin(self):
         pass  # psycopg sends BEGIN before the first statement

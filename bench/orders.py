@@ -173,10 +173,11 @@ def main() -> None:
     location = database_prepare(args.db)
     actor, ids = fixture_create()
     raw, through_django = floor_writers(args.db, location, actor)
+    vendor = "sqlite" if args.db == "sqlite" else "postgresql"
     sides = {  # name: (placer, statements per order)
         "service": (service_placer(actor), None),
-        "django": (through_django.place, STATEMENTS_PER_ORDER),
-        "floor": (raw.place, STATEMENTS_PER_ORDER),
+        "django": (through_django.place, STATEMENTS_PER_ORDER[vendor]),
+        "floor": (raw.place, STATEMENTS_PER_ORDER[vendor]),
     }
     per_round = args.orders // args.rounds
     seconds = dict.fromkeys(sides, 0.0)

@@ -12,7 +12,7 @@ def audit_entry_values(
     metadata: dict | None = None,
     channel: str = "",
 ) -> dict:
-    """An entry as {attname: value}, its id already chosen: what core.bulk.values_insert
+    """An entry as {attname: value}, its id already chosen: what core.bulk.inserts_together
     writes, and what audit_entry_build makes an instance of."""
     return {
         "id": uuid7(),

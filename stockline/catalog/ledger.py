@@ -19,7 +19,7 @@ def movement_values(
     reference: str = "",
     note: str = "",
 ) -> dict:
-    """A ledger row as {attname: value}: what core.bulk.values_insert writes, and what
+    """A ledger row as {attname: value}: what core.bulk.inserts_together writes, and what
     movement_build makes an instance of."""
     return {
         "company_id": actor.company_id,

@@ -9,9 +9,10 @@ use; no signals.
 
 - rows_insert / rows_update: thousands of rows (imports), one prepared statement run with
   executemany, or COPY on PostgreSQL. No auto_now: callers set the times.
-- values_insert / instances_insert: a few new rows (an order, its lines, its ledger rows),
-  given as {attname: value} or as model instances, in one multi-row INSERT whose SQL is
-  cached per model, row count and vendor; auto_now fields are stamped.
+- inserts_together: a few new rows of several models (an order, its audit entry, lines and
+  ledger rows), given as model instances or as {attname: value}, one multi-row INSERT per
+  model with its SQL cached per model, row count and vendor (on PostgreSQL all of them in
+  one statement); auto_now fields are stamped.
 """
 
 import functools
@@ -164,10 +165,9 @@ def _insert_statement(model: type[Model], rows: int, vendor: str) -> tuple[list,
     return columns, stamped, sql
 
 
-def values_insert(model: type[Model], rows: list[dict]) -> None:
-    """Insert rows given as {attname: value} in one statement. A column a row leaves out
-    takes the field's default, as Model(...) would give it; auto_now fields the time now."""
-    connection = connections[DEFAULT_DB_ALIAS]  # the connection itself: each proxy attribute costs a lookup
+def _insert(model: type[Model], rows: list[dict], connection) -> tuple[str, list]:
+    """The INSERT of these {attname: value} rows and its parameters. A column a row leaves
+    out takes the field's default, as Model(...) would give it; auto_now fields the time now."""
     columns, stamped, sql = _insert_statement(model, len(rows), connection.vendor)
     if stamped:
         now = timezone.now()
@@ -180,19 +180,53 @@ def values_insert(model: type[Model], rows: list[dict]) -> None:
             if value is _MISSING:
                 value = field.get_default()
             append(value if convert is None else convert(value, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, params
 
 
-def instances_insert(instances: list[Model]) -> list[Model]:
-    """Insert new instances of one model in one statement; returns them, marked as saved."""
-    model = type(instances[0])
-    _, stamped, _ = _insert_statement(model, len(instances), connections[DEFAULT_DB_ALIAS].vendor)
+def _stamped(instances: list[Model]) -> list[dict]:
+    """New instances as rows, their auto_now fields set as save() would."""
+    _, stamped, _ = _insert_statement(
+        type(instances[0]), len(instances), connections[DEFAULT_DB_ALIAS].vendor
+    )
     for instance in instances:
         for field in stamped:
             field.pre_save(instance, True)
-    values_insert(model, [instance.__dict__ for instance in instances])
+    return [instance.__dict__ for instance in instances]
+
+
+def _saved(instances: list[Model]) -> None:
     for instance in instances:
         instance._state.adding = False
         instance._state.db = DEFAULT_DB_ALIAS
-    return instances
+
+
+Batch = list[Model] | tuple[type[Model], list[dict]]
+
+
+def inserts_together(*batches: Batch) -> None:
+    """Insert several batches, each new instances of one model (marked saved afterwards) or
+    a (model, [{attname: value}, ...]) pair, in the order given.
+
+    PostgreSQL: one statement, the first INSERTs as data-modifying WITH queries: one round
+    trip instead of one per batch. Its foreign keys are DEFERRABLE INITIALLY DEFERRED (as
+    Django creates them), so rows may reference each other across batches. Elsewhere: one
+    statement per batch.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    statements, params = [], []
+    for batch in batches:
+        model, rows = batch if isinstance(batch, tuple) else (type(batch[0]), _stamped(batch))
+        sql, values = _insert(model, rows, connection)
+        statements.append(sql)
+        params.append(values)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            *first, last = statements
+            heads = ", ".join(f"written_{i} AS ({sql})" for i, sql in enumerate(first))
+            cursor.execute(f"WITH {heads} {last}", [value for values in params for value in values])
+        else:
+            for sql, values in zip(statements, params, strict=True):
+                cursor.execute(sql, values)
+    for batch in batches:
+        if not isinstance(batch, tuple):
+            _saved(batch)

@@ -18,7 +18,7 @@ from stockline.catalog.locks import products_lock
 from stockline.catalog.models import MovementReason, Product, StockMovement
 from stockline.catalog.stock_rules import effective_threshold
 from stockline.catalog.stock_sql import stock_take
-from stockline.core.bulk import instances_insert, values_insert
+from stockline.core.bulk import inserts_together
 from stockline.core.channels import ORDER_CHANNELS, Channel
 from stockline.customers.models import Customer, CustomerStatus
 from stockline.notifications.services import LowStockItem, low_stock_alert_enqueue
@@ -150,7 +150,6 @@ def order_place(
             notes=notes,
             total=sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00")),
         )
-        instances_insert([order])
         entry = audit_entry_values(
             actor=actor,
             action=AuditAction.ORDER_PLACED,
@@ -167,36 +166,31 @@ def order_place(
                 ],
             },
         )
-        values_insert(AuditEntry, [entry])
-        lines_placed = instances_insert(
-            [
-                OrderLine(
-                    order=order,
-                    product_id=t.product_id,
-                    product_name=t.name,
-                    product_sku=t.sku,
-                    quantity=wanted[t.product_id],
-                    unit_price=t.price,
-                )
-                for t in taken
-            ]
-        )
-        values_insert(
-            StockMovement,
-            [
-                movement_values(
-                    actor=actor,
-                    channel=channel,
-                    product_id=t.product_id,
-                    stock_before=t.stock_after + wanted[t.product_id],
-                    stock_after=t.stock_after,
-                    reason=MovementReason.ORDER,
-                    order_id=order.id,
-                    audit_entry_id=entry["id"],
-                )
-                for t in taken
-            ],
-        )
+        lines_placed = [
+            OrderLine(
+                order=order,
+                product_id=t.product_id,
+                product_name=t.name,
+                product_sku=t.sku,
+                quantity=wanted[t.product_id],
+                unit_price=t.price,
+            )
+            for t in taken
+        ]
+        movements = [
+            movement_values(
+                actor=actor,
+                channel=channel,
+                product_id=t.product_id,
+                stock_before=t.stock_after + wanted[t.product_id],
+                stock_after=t.stock_after,
+                reason=MovementReason.ORDER,
+                order_id=order.id,
+                audit_entry_id=entry["id"],
+            )
+            for t in taken
+        ]
+        inserts_together([order], (AuditEntry, [entry]), lines_placed, (StockMovement, movements))
         if channel == Channel.STOREFRONT:
             low = [
                 LowStockItem(name=t.name, sku=t.sku, stock=t.stock_after, threshold=threshold)
