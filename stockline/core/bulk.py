@@ -17,6 +17,7 @@ use; no signals.
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
@@ -165,12 +166,11 @@ def _insert_statement(model: type[Model], rows: int, vendor: str) -> tuple[list,
     return columns, stamped, sql
 
 
-def _insert(model: type[Model], rows: list[dict], connection) -> tuple[str, list]:
+def _insert(model: type[Model], rows: list[dict], connection, now: datetime) -> tuple[str, list]:
     """The INSERT of these {attname: value} rows and its parameters. A column a row leaves
-    out takes the field's default, as Model(...) would give it; auto_now fields the time now."""
+    out takes the field's default, as Model(...) would give it; auto_now fields take `now`."""
     columns, stamped, sql = _insert_statement(model, len(rows), connection.vendor)
     if stamped:
-        now = timezone.now()
         rows = [{f.attname: now for f in stamped} | row for row in rows]
     params = []
     append = params.append
@@ -183,14 +183,14 @@ def _insert(model: type[Model], rows: list[dict], connection) -> tuple[str, list
     return sql, params
 
 
-def _stamped(instances: list[Model]) -> list[dict]:
-    """New instances as rows, their auto_now fields set as save() would."""
-    _, stamped, _ = _insert_statement(
-        type(instances[0]), len(instances), connections[DEFAULT_DB_ALIAS].vendor
-    )
+def _stamped(instances: list[Model], now: datetime) -> list[dict]:
+    """New instances as rows, their auto_now fields set to `now` (save() would set the time
+    of its call)."""
+    vendor = connections[DEFAULT_DB_ALIAS].vendor
+    _, stamped, _ = _insert_statement(type(instances[0]), len(instances), vendor)
     for instance in instances:
         for field in stamped:
-            field.pre_save(instance, True)
+            setattr(instance, field.attname, now)
     return [instance.__dict__ for instance in instances]
 
 
@@ -205,7 +205,8 @@ Batch = list[Model] | tuple[type[Model], list[dict]]
 
 def inserts_together(*batches: Batch) -> None:
     """Insert several batches, each new instances of one model (marked saved afterwards) or
-    a (model, [{attname: value}, ...]) pair, in the order given.
+    a (model, [{attname: value}, ...]) pair, in the order given, their auto_now fields all
+    stamped with the same time.
 
     PostgreSQL: one statement, the first INSERTs as data-modifying WITH queries: one round
     trip instead of one per batch. Its foreign keys are DEFERRABLE INITIALLY DEFERRED (as
@@ -213,10 +214,14 @@ def inserts_together(*batches: Batch) -> None:
     statement per batch.
     """
     connection = connections[DEFAULT_DB_ALIAS]
+    batches = [batch for batch in batches if batch and (not isinstance(batch, tuple) or batch[1])]
+    if not batches:
+        return
+    now = timezone.now()  # one time for every row written together
     statements, params = [], []
     for batch in batches:
-        model, rows = batch if isinstance(batch, tuple) else (type(batch[0]), _stamped(batch))
-        sql, values = _insert(model, rows, connection)
+        model, rows = batch if isinstance(batch, tuple) else (type(batch[0]), _stamped(batch, now))
+        sql, values = _insert(model, rows, connection, now)
         statements.append(sql)
         params.append(values)
     with connection.cursor() as cursor:

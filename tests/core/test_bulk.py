@@ -1,0 +1,130 @@
+"""core.bulk: rows written with SQL built once are stored exactly as the ORM stores them."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from stockline.audit.models import AuditEntry
+from stockline.audit.services import audit_entry_values
+from stockline.catalog.ledger import movement_values
+from stockline.catalog.models import MovementReason, Product, StockMovement
+from stockline.core.bulk import db_value_converter, inserts_together
+from stockline.core.channels import Channel
+from stockline.core.ids import uuid7
+from stockline.orders.models import Order, OrderLine
+from tests.factories import make_product, owner_actor
+
+pytestmark = pytest.mark.django_db
+
+WHEN = datetime(2026, 11, 29, 8, 30, 15, 123456, tzinfo=UTC)
+SAMPLES = {
+    "UUIDField": uuid7(),
+    "ForeignKey": uuid7(),
+    "DateTimeField": WHEN,
+    "CharField": "Blue widget",
+    "TextField": "Left at the back door\nwith care",
+    "IntegerField": -7,
+    "PositiveIntegerField": 7,
+    "PositiveBigIntegerField": 2**40,
+    "BooleanField": True,
+    "DecimalField": Decimal("12.50"),
+}
+
+
+@pytest.mark.parametrize("model", [Order, OrderLine, StockMovement, AuditEntry, Product])
+def test_each_column_converts_as_the_field_itself_would(model):
+    for field in model._meta.concrete_fields:
+        for value in (SAMPLES.get(field.get_internal_type()), None):
+            if value is None and not field.null:
+                continue
+            if value is None and field.get_internal_type() not in SAMPLES:
+                continue
+            convert = db_value_converter(field, connection)
+            ours = value if convert is None else convert(value, connection)
+            assert ours == field.get_db_prep_save(value, connection), (model.__name__, field.name, value)
+
+
+def _rows(company):
+    actor = owner_actor(company)
+    product = make_product(company, name="Widget", sku="W-1", stock=10)
+    order = Order(company=company, number=41, channel=Channel.API, total=Decimal("19.98"), notes="")
+    entry = audit_entry_values(
+        actor=actor,
+        action="OrderPlaced",
+        entity_type="order",
+        entity_id=order.id,
+        channel=Channel.API,
+        metadata={"number": 41, "lines": [{"sku": "W-1", "quantity": 2}], "customer": None},
+    )
+    line = OrderLine(
+        order=order,
+        product=product,
+        product_name="Widget",
+        product_sku=None,
+        quantity=2,
+        unit_price=Decimal("9.99"),
+    )
+    movement = movement_values(
+        actor=actor,
+        channel=Channel.API,
+        product_id=product.id,
+        stock_before=10,
+        stock_after=8,
+        reason=MovementReason.ORDER,
+        order_id=order.id,
+        audit_entry_id=entry["id"],
+    )
+    return order, entry, line, movement
+
+
+def test_rows_written_together_read_back_as_written(company):
+    order, entry, line, movement = _rows(company)
+    inserts_together([order], (AuditEntry, [entry]), [line], (StockMovement, [movement]))
+
+    stored = Order.objects.get(id=order.id)
+    assert (stored.number, stored.channel, stored.total, stored.status) == (
+        41,
+        "API",
+        Decimal("19.98"),
+        "SUBMITTED",
+    )
+    assert stored.created_at == stored.updated_at == order.created_at
+    stored_entry = AuditEntry.objects.get(id=entry["id"])
+    assert stored_entry.metadata == entry["metadata"]
+    assert (stored_entry.actor_user_id, stored_entry.entity_id) == (entry["actor_user_id"], str(order.id))
+    stored_line = OrderLine.objects.get(id=line.id)
+    assert (stored_line.order_id, stored_line.product_sku, stored_line.unit_price) == (
+        order.id,
+        None,
+        Decimal("9.99"),
+    )
+    stored_movement = StockMovement.objects.get(order_id=order.id)
+    assert (stored_movement.delta, stored_movement.audit_entry_id, stored_movement.reason) == (
+        -2,
+        entry["id"],
+        "ORDER",
+    )
+    assert stored_movement.created_at == stored_entry.created_at == stored.created_at  # one "now"
+
+
+def test_instances_come_back_stamped_and_saved(company):
+    order, entry, line, movement = _rows(company)
+    inserts_together([order], (AuditEntry, [entry]), [line], (StockMovement, [movement]))
+    assert order.created_at is not None and not order._state.adding
+    assert not line._state.adding
+    line.quantity = 3
+    line.save()  # an UPDATE now, not a second INSERT
+    assert OrderLine.objects.get(id=line.id).quantity == 3
+
+
+def test_empty_batches_write_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        inserts_together([], (StockMovement, []))
+
+
+def test_one_statement_on_postgresql_one_per_model_elsewhere(company, django_assert_num_queries):
+    order, entry, line, movement = _rows(company)
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
+        inserts_together([order], (AuditEntry, [entry]), [line], (StockMovement, [movement]))
