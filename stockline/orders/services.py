@@ -112,9 +112,9 @@ def order_place(
 ) -> Order:
     """Place an order: all of it (order, lines, stock, ledger, audit, alert job) or nothing.
 
-    Locks: each product row, in pk order, through its conditional decrement (on SQLite the
-    whole database, by BEGIN IMMEDIATE); the order number comes from orders.numbers and
-    locks nothing on PostgreSQL. Raises OrderInvalid, OrderError, ProductUnavailable or
+    Locks: the order's product rows, in pk order, in the one conditional decrement of
+    catalog.stock_sql (on SQLite the whole database, by BEGIN IMMEDIATE); the order number
+    comes from orders.numbers and locks nothing on PostgreSQL. Raises OrderInvalid, OrderError, ProductUnavailable or
     InsufficientStock (listing every short line) and writes nothing.
     Enqueues in the same transaction: the low-stock email job, for storefront orders only.
     """
