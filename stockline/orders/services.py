@@ -114,8 +114,9 @@ def order_place(
 
     Locks: the order's product rows, in pk order, in the one conditional decrement of
     catalog.stock_sql (on SQLite the whole database, by BEGIN IMMEDIATE); the order number
-    comes from orders.numbers and locks nothing on PostgreSQL. Raises OrderInvalid, OrderError, ProductUnavailable or
-    InsufficientStock (listing every short line) and writes nothing.
+    comes from orders.numbers and locks nothing on PostgreSQL. Raises OrderInvalid,
+    OrderError, ProductUnavailable or InsufficientStock (listing every short line) and
+    writes nothing.
     Enqueues in the same transaction: the low-stock email job, for storefront orders only.
     """
     if channel not in ORDER_CHANNELS:
