@@ -1,7 +1,7 @@
 from django.db.models import Q
 from ninja import Query, Router, Schema, Status
 
-from stockline.api.auth import require_scope
+from stockline.api.auth import ApiKeyAuth
 from stockline.api.errors import ApiError, path_id
 from stockline.api.pagination import paginate
 from stockline.api.schemas import (
@@ -17,7 +17,7 @@ from stockline.core.channels import Channel
 from stockline.customers.models import Customer, CustomerStatus
 from stockline.customers.services import customer_create
 
-router = Router(tags=["customers"])
+router = Router(tags=["customers"], auth=ApiKeyAuth("customers"))
 
 NOT_FOUND = "Customer not found."
 
@@ -31,7 +31,6 @@ class CustomerFilters(Schema):
 
 @router.get("/customers", response={200: CustomerListOut, **COMMON_ERRORS})
 def customers_list(request, filters: Query[CustomerFilters]):
-    require_scope(request, "customers:read")
     qs = Customer.objects.filter(company_id=request.company_id)
     if filters.status:
         if filters.status not in CustomerStatus.values:
@@ -46,7 +45,6 @@ def customers_list(request, filters: Query[CustomerFilters]):
 
 @router.get("/customers/{customer_id}", response={200: CustomerEnvelope, 404: ErrorOut, **COMMON_ERRORS})
 def customers_get(request, customer_id: str):
-    require_scope(request, "customers:read")
     cid = path_id(customer_id, not_found=NOT_FOUND)
     customer = Customer.objects.filter(company_id=request.company_id, id=cid).first()
     if customer is None:
@@ -56,7 +54,6 @@ def customers_get(request, customer_id: str):
 
 @router.post("/customers", response={201: CustomerEnvelope, **COMMON_ERRORS})
 def customers_create(request, payload: CustomerCreateIn):
-    require_scope(request, "customers:write")
     customer = customer_create(
         actor=request.actor,
         channel=Channel.API,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Query, Router, Schema, Status
 
-from stockline.api.auth import require_scope
+from stockline.api.auth import ApiKeyAuth
 from stockline.api.errors import ApiError, path_id
 from stockline.api.pagination import paginate
 from stockline.api.schemas import (
@@ -25,7 +25,7 @@ from stockline.orders.lifecycle import OrderStatus
 from stockline.orders.models import Order, OrderLine
 from stockline.orders.services import OrderLineInput, order_place, order_status_change
 
-router = Router(tags=["orders"])
+router = Router(tags=["orders"], auth=ApiKeyAuth("orders"))
 
 NOT_FOUND = "Order not found."
 
@@ -64,7 +64,6 @@ def _with_lines(qs):
 
 @router.get("/orders", response={200: OrderListOut, **COMMON_ERRORS})
 def orders_list(request, filters: Query[OrderFilters]):
-    require_scope(request, "orders:read")
     qs = Order.objects.filter(company_id=request.company_id)
     if filters.status:
         if filters.status not in OrderStatus.values:
@@ -85,7 +84,6 @@ def orders_list(request, filters: Query[OrderFilters]):
 
 @router.get("/orders/{order_id}", response={200: OrderEnvelope, 404: ErrorOut, **COMMON_ERRORS})
 def orders_get(request, order_id: str):
-    require_scope(request, "orders:read")
     order = _with_lines(Order.objects.filter(company_id=request.company_id, id=_order_id(order_id))).first()
     if order is None:
         raise ApiError(404, NOT_FOUND)
@@ -97,7 +95,6 @@ def orders_get(request, order_id: str):
     response={201: OrderEnvelope, 404: ErrorOut, 422: StockErrorOut, **COMMON_ERRORS},
 )
 def orders_create(request, payload: OrderCreateIn):
-    require_scope(request, "orders:write")
     customer = None
     if payload.customerId is not None:
         customer = Customer.objects.filter(company_id=request.company_id, id=payload.customerId).first()
@@ -119,7 +116,6 @@ def orders_create(request, payload: OrderCreateIn):
     response={200: OrderEnvelope, 404: ErrorOut, 422: ErrorOut, **COMMON_ERRORS},
 )
 def orders_update(request, order_id: str, payload: OrderPatchIn):
-    require_scope(request, "orders:write")
     if payload.status not in OrderStatus.values:
         raise ApiError(400, "Invalid order status.")
     order = order_status_change(

@@ -3,7 +3,7 @@ from uuid import UUID
 from django.db.models import Q
 from ninja import Query, Router, Schema, Status
 
-from stockline.api.auth import require_scope
+from stockline.api.auth import ApiKeyAuth
 from stockline.api.errors import ApiError, path_id
 from stockline.api.pagination import paginate
 from stockline.api.schemas import (
@@ -24,7 +24,7 @@ from stockline.catalog.services import product_create, product_update, stock_adj
 from stockline.catalog.stock_rules import StockStatus, stock_status_q
 from stockline.core.channels import Channel
 
-router = Router(tags=["products"])
+router = Router(tags=["products"], auth=ApiKeyAuth("products"))
 
 NOT_FOUND = "Product not found."
 
@@ -72,7 +72,6 @@ def _envelope(request, product: Product) -> dict:
 
 @router.get("/products", response={200: ProductListOut, **COMMON_ERRORS})
 def products_list(request, filters: Query[ProductFilters]):
-    require_scope(request, "products:read")
     qs = Product.objects.filter(company_id=request.company_id)
     if filters.search:
         term = filters.search.strip()
@@ -100,13 +99,11 @@ def products_list(request, filters: Query[ProductFilters]):
 
 @router.get("/products/{product_id}", response={200: ProductEnvelope, 404: ErrorOut, **COMMON_ERRORS})
 def products_get(request, product_id: str):
-    require_scope(request, "products:read")
     return _envelope(request, _get(request, product_id))
 
 
 @router.post("/products", response={201: ProductEnvelope, **COMMON_ERRORS})
 def products_create(request, payload: ProductCreateIn):
-    require_scope(request, "products:write")
     data = payload.dict()
     product = product_create(
         actor=request.actor,
@@ -121,7 +118,6 @@ def products_create(request, payload: ProductCreateIn):
     response={200: ProductEnvelope, 404: ErrorOut, 409: StockErrorOut, **COMMON_ERRORS},
 )
 def products_update(request, product_id: str, payload: ProductPatchIn):
-    require_scope(request, "products:write")
     sent = payload.dict(exclude_unset=True)
     expected_stock = sent.pop("expectedStock", None)
     if expected_stock is not None and "stock" not in sent:
@@ -148,7 +144,6 @@ def products_update(request, product_id: str, payload: ProductPatchIn):
     response={201: StockAdjustmentEnvelope, 404: ErrorOut, 422: StockErrorOut, **COMMON_ERRORS},
 )
 def products_adjust_stock(request, product_id: str, payload: StockAdjustmentIn):
-    require_scope(request, "products:write")
     movement = stock_adjust(
         actor=request.actor,
         channel=Channel.API,
