@@ -5,7 +5,8 @@ a checkpoint runs; left to SQLite, that happens inside whichever commit pushes t
 wal_autocheckpoint pages. So the request that trips it pays for copying and syncing the
 log, and a quiet shop's last orders can wait long for their sync. The worker checkpoints
 every second instead (run_worker --checkpoint-every): what was committed more than a
-second ago is on disk whatever the load. wal_autocheckpoint stays as the safety net for
+second ago is on disk whatever the load (unless a reader holds a snapshot older than it:
+a checkpoint never goes past what a reader may still need). wal_autocheckpoint stays as the safety net for
 when no worker runs, set high (settings.SQLITE_PRAGMAS) so that it rarely fires under load:
 pages rewritten by every order (index edges, hot products) are then copied once per
 checkpoint rather than once per thousand pages (bench/README.md).
