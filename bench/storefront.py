@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.dashboard import django_setup, page_time, products_insert
+from bench.dashboard import django_setup, pages_report, products_insert
 
 TARGET_MS = 100
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -137,15 +137,7 @@ def main() -> None:
         for _, url in urls:
             explain(client, url)
         return
-    width = max(len(name) for name, _ in urls)
-    print(f"{'page':<{width}}  {'median ms':>9}  {'p90 ms':>7}")
-    worst = 0.0
-    for name, url in urls:
-        median, p90 = page_time(client, url, args.runs)
-        worst = max(worst, median)
-        print(f"{name:<{width}}  {median:>9.1f}  {p90:>7.1f}")
-    verdict = "within" if worst < TARGET_MS else "OVER"
-    print(f"\nslowest median {worst:.1f} ms: {verdict} the {TARGET_MS} ms target")
+    pages_report(client, urls, args.runs, TARGET_MS)
 
 
 if __name__ == "__main__":

@@ -30,12 +30,12 @@ class World:
     api_key: ApiKey
 
 
-@pytest.fixture
-def world(company):
-    product = make_product(company, stock=50)
+def _world(company, *, stock: int, key_name: str) -> World:
+    """One of each object a dashboard route acts on, in `company`."""
+    product = make_product(company, stock=stock)
     actor = owner_actor(company)
     invitation, _ = invitation_create(actor=actor, role=Role.MEMBER)
-    key, _ = api_key_create(actor=actor, name="ERP", scopes=["products:read"])
+    key, _ = api_key_create(actor=actor, name=key_name, scopes=["products:read"])
     return World(
         product=product,
         order=place(company, [(product, 1)]),
@@ -43,6 +43,11 @@ def world(company):
         invitation=invitation,
         api_key=key,
     )
+
+
+@pytest.fixture
+def world(company):
+    return _world(company, stock=50, key_name="ERP")
 
 
 def product_form(w: World, **extra) -> dict:
@@ -216,17 +221,7 @@ def test_every_dashboard_url_sends_anonymous_visitors_to_login(name, url, client
 def foreign(db):
     """Objects of another company, which must look like they do not exist."""
     company, _ = make_company("Rival Wholesale")
-    product = make_product(company, stock=10)
-    actor = owner_actor(company)
-    invitation, _ = invitation_create(actor=actor, role=Role.MEMBER)
-    key, _ = api_key_create(actor=actor, name="Rival key", scopes=["products:read"])
-    return World(
-        product=product,
-        order=place(company, [(product, 1)]),
-        member=make_member(company, Role.MEMBER),
-        invitation=invitation,
-        api_key=key,
-    )
+    return _world(company, stock=10, key_name="Rival key")
 
 
 @pytest.mark.parametrize(
