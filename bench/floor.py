@@ -1,7 +1,7 @@
 """The raw SQL floor: order_place's writes for one order, straight through the DB-API driver.
 
-Same statements as the service (the conditional decrements, one per product on PostgreSQL
-and one for all on SQLite; the order-number bump, the order, its audit entry, multi-row
+Same statements as the service (the conditional decrement of every product, which also
+hands back the order number and company threshold; the order, its audit entry, multi-row
 lines and multi-row movements) in one transaction per order, with the same column values,
 on its own plain driver connection: what an order costs with no Django in the way.
 `STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too.
@@ -23,9 +23,9 @@ from psycopg.types.json import Jsonb
 
 from stockline.core.ids import uuid7
 
-# BEGIN, UPDATE products, counter, INSERT order, audit, lines, movements (PostgreSQL: one
-# statement for the four), COMMIT
-STATEMENTS_PER_ORDER = {"sqlite": 8, "postgresql": 5}
+# BEGIN, UPDATE products (with the order number), INSERT order, audit, lines, movements
+# (PostgreSQL: one statement for the four), COMMIT
+STATEMENTS_PER_ORDER = {"sqlite": 7, "postgresql": 4}
 
 _ORDER = (
     "INSERT INTO orders_order (id, created_at, updated_at, company_id, number, status, channel, "
@@ -64,7 +64,7 @@ class RawOrderWriter:
         self.cursor = self.connection.cursor()
 
     # Subclasses say how to connect, how ids, times, decimals and JSON are passed and how a
-    # transaction runs: _connect, _id, _time, _json, _begin, _commit, _rollback, _number_next.
+    # transaction runs: _connect, _id, _time, _json, _begin, _commit, _rollback.
     def _sql(self, sql: str) -> str:
         return sql
 
@@ -75,13 +75,16 @@ class RawOrderWriter:
         return sql
 
     def _take(self, wanted, now, company) -> list[tuple]:
-        """Every product in one statement: the service's own (catalog/stock_sql.py)."""
+        """Every product in one statement: the service's own (catalog/stock_sql.py), asking
+        for the order number as the service does (orders/numbers.py)."""
         from stockline.catalog.stock_sql import stock_take_statement  # needs Django set up
+        from stockline.orders.numbers import order_number_next_sql
 
-        params = {"company": company, "now": now}
+        number_sql, number_params = order_number_next_sql(self.company_id)
+        params = {"company": company, "now": now, **number_params}
         for i, (product_id, quantity) in enumerate(wanted):
             params[f"id{i}"], params[f"quantity{i}"] = self._id(product_id), quantity
-        self.cursor.execute(self._named(stock_take_statement(self.vendor, len(wanted))), params)
+        self.cursor.execute(self._named(stock_take_statement(self.vendor, len(wanted), number_sql)), params)
         rows = {row[0]: row[1:] for row in self.cursor.fetchall()}
         return [rows[self._id(product_id)] for product_id, _ in wanted if self._id(product_id) in rows]
 
@@ -96,9 +99,9 @@ class RawOrderWriter:
             raise RuntimeError("not enough stock")
         taken = [
             (product_id, quantity, stock_after, name, sku, Decimal(str(price)).quantize(_CENT))
-            for (product_id, quantity), (stock_after, name, sku, price, _) in zip(wanted, rows, strict=True)
+            for (product_id, quantity), (stock_after, name, sku, price, *_) in zip(wanted, rows, strict=True)
         ]
-        number, _company_threshold = self._number_next()
+        number = rows[0][-1]
         order_id, entry_id = uuid7(), uuid7()
         order, entry = self._id(order_id), self._id(entry_id)
         total = sum((t[5] * t[1] for t in taken), Decimal("0.00"))
@@ -193,16 +196,6 @@ class SqliteOrderWriter(RawOrderWriter):
     def _rollback(self):
         self.cursor.execute("ROLLBACK")
 
-    def _number_next(self):
-        self.cursor.execute(
-            self._sql(
-                "UPDATE accounts_company SET order_number_seq = order_number_seq + 1 "
-                "WHERE id = %s RETURNING order_number_seq, low_stock_threshold"
-            ),
-            (self._id(self.company_id),),
-        )
-        return self.cursor.fetchone()
-
 
 class PostgresOrderWriter(RawOrderWriter):
     """psycopg 3 (server-side binding, so repeated statements get prepared), BEGIN implicit."""
@@ -235,14 +228,6 @@ class PostgresOrderWriter(RawOrderWriter):
 
     def _rollback(self):
         self.connection.rollback()
-
-    def _number_next(self):
-        self.cursor.execute(
-            f"SELECT nextval('order_number_{self.company_id.hex}'), low_stock_threshold "
-            "FROM accounts_company WHERE id = %s",
-            (self.company_id,),
-        )
-        return self.cursor.fetchone()
 
 
 class ThroughDjango:

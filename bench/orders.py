@@ -225,7 +225,9 @@ def main() -> None:
     )
     print(f"  ledger reconciles for all {PRODUCTS} products: {'yes' if reconciled else 'NO'}")
     if profiler:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(
+            int(os.environ.get("BENCH_TOP", "30"))
+        )
     if not reconciled:
         raise SystemExit(1)
 

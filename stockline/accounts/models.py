@@ -58,8 +58,6 @@ class Company(TimestampedModel):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=120, unique=True)
     low_stock_threshold = models.PositiveIntegerField(default=DEFAULT_LOW_STOCK_THRESHOLD)
-    # Last human-readable order number handed out; bumped in the placing transaction.
-    order_number_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["name"]

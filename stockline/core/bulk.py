@@ -12,14 +12,19 @@ use; no signals.
 - inserts_together: a few new rows of several models (an order, its audit entry, lines and
   ledger rows), given as model instances or as {attname: value}, one multi-row INSERT per
   model with its SQL cached per model, row count and vendor (on PostgreSQL all of them in
-  one statement); auto_now fields are stamped.
+  one statement); auto_now fields are stamped. saved_instances makes instances of the
+  written rows.
 """
 
 import functools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -47,6 +52,18 @@ def _datetime(value, connection):
     return connection.ops.adapt_datetimefield_value(value)
 
 
+def _decimals_as_is(connection) -> bool:
+    """Whether the backend hands Decimals to its driver unchanged (SQLite and PostgreSQL do)."""
+    return type(connection.ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value
+
+
+def _decimal(field, value, connection):
+    # A finite Decimal is what DecimalField.to_python makes of itself.
+    if type(value) is Decimal and value.is_finite():
+        return value
+    return field.get_db_prep_save(value, connection)
+
+
 def db_value_converter(field: Field, connection) -> Callable | None:
     """How a Python value of `field` becomes a driver parameter: a function of (value,
     connection), or None when it goes as it is. Same result as field.get_db_prep_save."""
@@ -58,6 +75,8 @@ def db_value_converter(field: Field, connection) -> Callable | None:
         return None if connection.features.has_native_uuid_field else _uuid_hex
     if kind == "DateTimeField":
         return _datetime
+    if kind == "DecimalField" and stored is field and _decimals_as_is(connection):
+        return functools.partial(_decimal, field)
     return lambda value, connection: field.get_db_prep_save(value, connection)
 
 
@@ -147,51 +166,79 @@ def rows_update(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequ
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", params)  # noqa: S608
 
 
-_MISSING = object()
+class _Insert(NamedTuple):
+    """A cached INSERT of some rows of one model."""
+
+    sql: str
+    fields: list[tuple[str, Field]]  # every column's (attname, field)
+    stamped: list[str]  # attnames of the auto_now / auto_now_add fields
+    values: Callable[[dict], tuple]  # a row's values in column order
+    converted: list[tuple[int, Callable]]  # (position, converter) of columns not passed as they are
 
 
 @functools.cache
-def _insert_statement(model: type[Model], rows: int, vendor: str) -> tuple[list, list[Field], str]:
-    """(each column's (attname, field, converter), the auto_now/auto_now_add fields, the SQL)."""
+def _insert_statement(model: type[Model], rows: int, vendor: str) -> _Insert:
     connection = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in model._meta.concrete_fields if not f.generated]
-    columns = [(f.attname, f, db_value_converter(f, connection)) for f in fields]
-    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    converters = [db_value_converter(f, connection) for f in fields]
     quote = connection.ops.quote_name
     row = f"({', '.join(['%s'] * len(fields))})"
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES {', '.join([row] * rows)}"
+    return _Insert(
+        sql=(
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+            f"VALUES {', '.join([row] * rows)}"
+        ),
+        fields=[(f.attname, f) for f in fields],
+        stamped=[
+            f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ],
+        values=operator.itemgetter(*(f.attname for f in fields)),
+        converted=[(i, convert) for i, convert in enumerate(converters) if convert is not None],
     )
-    return columns, stamped, sql
 
 
-def _insert(model: type[Model], rows: list[dict], connection, now: datetime) -> tuple[str, list]:
+def _insert(model: type[Model], rows: list[dict], connection, now: datetime, now_param) -> tuple[str, list]:
     """The INSERT of these {attname: value} rows and its parameters. A column a row leaves
-    out takes the field's default, as Model(...) would give it; auto_now fields take `now`."""
-    columns, stamped, sql = _insert_statement(model, len(rows), connection.vendor)
-    if stamped:
-        rows = [{f.attname: now for f in stamped} | row for row in rows]
+    out takes the field's default, as Model(...) would give it, and auto_now fields take
+    `now` (already converted: `now_param`): both are filled into the rows, which then hold
+    every column."""
+    statement = _insert_statement(model, len(rows), connection.vendor)
     params = []
-    append = params.append
     for row in rows:
-        for attname, field, convert in columns:
-            value = row.get(attname, _MISSING)
-            if value is _MISSING:
-                value = field.get_default()
-            append(value if convert is None else convert(value, connection))
-    return sql, params
+        for attname in statement.stamped:
+            row.setdefault(attname, now)
+        for attname, field in statement.fields:
+            if attname not in row:
+                row[attname] = field.get_default()
+        values = list(statement.values(row))
+        for i, convert in statement.converted:
+            value = values[i]
+            values[i] = now_param if value is now and convert is _datetime else convert(value, connection)
+        params += values
+    return statement.sql, params
 
 
 def _stamped(instances: list[Model], now: datetime) -> list[dict]:
     """New instances as rows, their auto_now fields set to `now` (save() would set the time
     of its call)."""
     vendor = connections[DEFAULT_DB_ALIAS].vendor
-    _, stamped, _ = _insert_statement(type(instances[0]), len(instances), vendor)
+    stamped = _insert_statement(type(instances[0]), len(instances), vendor).stamped
     for instance in instances:
-        for field in stamped:
-            setattr(instance, field.attname, now)
+        for attname in stamped:
+            setattr(instance, attname, now)
     return [instance.__dict__ for instance in instances]
+
+
+@functools.cache
+def _attnames(model: type[Model]) -> list[str]:
+    return concrete_attnames(model)
+
+
+def saved_instances(model: type[Model], rows: list[dict]) -> list[Model]:
+    """Model instances of rows inserts_together has written (which it completed with
+    defaults and times), made as the ORM makes rows it loads: no per-field __init__ work."""
+    names = _attnames(model)
+    return [model.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names]) for row in rows]
 
 
 def _saved(instances: list[Model]) -> None:
@@ -218,10 +265,11 @@ def inserts_together(*batches: Batch) -> None:
     if not batches:
         return
     now = timezone.now()  # one time for every row written together
+    now_param = connection.ops.adapt_datetimefield_value(now)
     statements, params = [], []
     for batch in batches:
         model, rows = batch if isinstance(batch, tuple) else (type(batch[0]), _stamped(batch, now))
-        sql, values = _insert(model, rows, connection, now)
+        sql, values = _insert(model, rows, connection, now, now_param)
         statements.append(sql)
         params.append(values)
     with connection.cursor() as cursor:

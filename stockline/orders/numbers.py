@@ -4,44 +4,39 @@ PostgreSQL: one SEQUENCE per company. nextval() never waits for another transact
 concurrent orders of one company do not queue behind a locked counter row until commit
 (which capped throughput at one order per lock hold). A rolled-back order leaves a gap;
 numbers stay unique and increasing.
-SQLite: writers are serialised by BEGIN IMMEDIATE anyway, so a counter column on the
-company row costs nothing extra.
+SQLite: one more than the company's highest number, read from the (company, number) unique
+index. Writers are serialised by BEGIN IMMEDIATE, so no two transactions can read the same
+highest number; a rolled-back order leaves no gap.
 """
 
 from uuid import UUID
 
 from django.db import connection
 
-from stockline.accounts.models import Company
+from stockline.orders.models import Order
 
 
 def _sequence_name(company_id: UUID) -> str:
-    return connection.ops.quote_name(f"order_number_{company_id.hex}")
+    return f"order_number_{company_id.hex}"
 
 
 def order_numbers_init(company_id: UUID) -> None:
     """Create the company's counter; called in the company's creating transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {_sequence_name(company_id)}")
+            cursor.execute(
+                f"CREATE SEQUENCE IF NOT EXISTS {connection.ops.quote_name(_sequence_name(company_id))}"
+            )
 
 
-def order_number_next(company_id: UUID) -> tuple[int, int]:
-    """The next order number and the company's default low-stock threshold, in one statement."""
-    table = connection.ops.quote_name(Company._meta.db_table)
-    company_param = Company._meta.pk.get_db_prep_value(company_id, connection)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT nextval('{_sequence_name(company_id)}'), low_stock_threshold "  # noqa: S608
-                f"FROM {table} WHERE id = %s",
-                [company_param],
-            )
-        else:
-            cursor.execute(
-                f"UPDATE {table} SET order_number_seq = order_number_seq + 1 "  # noqa: S608
-                "WHERE id = %s RETURNING order_number_seq, low_stock_threshold",
-                [company_param],
-            )
-        number, threshold = cursor.fetchone()
-    return number, threshold
+def order_number_next_sql(company_id: UUID) -> tuple[str, dict]:
+    """The company's next order number as an SQL expression and its named parameters, for a
+    statement of the placing transaction (catalog.stock_sql.stock_take evaluates it once,
+    after the stock is taken)."""
+    if connection.vendor == "postgresql":
+        return "SELECT nextval(%(order_sequence)s::regclass)", {"order_sequence": _sequence_name(company_id)}
+    table = connection.ops.quote_name(Order._meta.db_table)
+    return (
+        f"SELECT COALESCE(MAX(number), 0) + 1 FROM {table} WHERE company_id = %(order_company)s",  # noqa: S608
+        {"order_company": Order._meta.pk.get_db_prep_value(company_id, connection)},
+    )

@@ -18,16 +18,19 @@ from stockline.catalog.locks import products_lock
 from stockline.catalog.models import MovementReason, Product, StockMovement
 from stockline.catalog.stock_rules import effective_threshold
 from stockline.catalog.stock_sql import stock_take
-from stockline.core.bulk import inserts_together
+from stockline.core.bulk import inserts_together, saved_instances
 from stockline.core.channels import ORDER_CHANNELS, Channel
+from stockline.core.ids import uuid7
 from stockline.customers.models import Customer, CustomerStatus
 from stockline.notifications.services import LowStockItem, low_stock_alert_enqueue
 from stockline.orders.errors import InvalidTransition, OrderError, OrderNotFound
 from stockline.orders.lifecycle import RESTOCKABLE_STATUSES, OrderStatus, can_transition
 from stockline.orders.models import Order, OrderLine
-from stockline.orders.numbers import order_number_next
+from stockline.orders.numbers import order_number_next_sql
 
 PO_NUMBER_MAX = 100
+_ORDER_CUSTOMER = Order._meta.get_field("customer")
+_LINE_ORDER = OrderLine._meta.get_field("order")
 NOTES_MAX = 2000
 
 
@@ -113,8 +116,8 @@ def order_place(
     """Place an order: all of it (order, lines, stock, ledger, audit, alert job) or nothing.
 
     Locks: the order's product rows, in pk order, in the one conditional decrement of
-    catalog.stock_sql (on SQLite the whole database, by BEGIN IMMEDIATE); the order number
-    comes from orders.numbers and locks nothing on PostgreSQL. Raises OrderInvalid,
+    catalog.stock_sql (on SQLite the whole database, by BEGIN IMMEDIATE); the same statement
+    hands back the order number (orders.numbers; it locks nothing on PostgreSQL). Raises OrderInvalid,
     OrderError, ProductUnavailable or InsufficientStock (listing every short line) and
     writes nothing.
     Enqueues in the same transaction: the low-stock email job, for storefront orders only.
@@ -132,34 +135,40 @@ def order_place(
 
     with transaction.atomic():
         now = timezone.now()
-        taken, failed = stock_take(company_id=actor.company_id, wanted=wanted, now=now)
+        took = stock_take(
+            company_id=actor.company_id, wanted=wanted, now=now, also=order_number_next_sql(actor.company_id)
+        )
+        taken, failed = took.taken, took.failed
         if failed:
             # Report short lines in the order the buyer listed them; the first is the headline.
             listed = list(dict.fromkeys(line.product_id for line in lines))
             failed.sort(key=listed.index)
             raise _refusal(company_id=actor.company_id, wanted=wanted, failed=failed)
 
-        number, company_threshold = order_number_next(actor.company_id)
-        order = Order(
-            company_id=actor.company_id,
-            number=number,
-            channel=channel,
-            customer=customer,
-            placed_by_user_id=actor.user_id if actor.type == ActorType.USER else None,
-            placed_by_api_key_id=actor.api_key_id,
-            po_number=po_number,
-            notes=notes,
-            total=sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00")),
-        )
+        number = took.also
+        order_id = uuid7()
+        total = sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00"))
+        order_row = {
+            "id": order_id,
+            "company_id": actor.company_id,
+            "number": number,
+            "channel": channel,
+            "customer_id": customer.id if customer else None,
+            "placed_by_user_id": actor.user_id if actor.type == ActorType.USER else None,
+            "placed_by_api_key_id": actor.api_key_id,
+            "po_number": po_number,
+            "notes": notes,
+            "total": total,
+        }
         entry = audit_entry_values(
             actor=actor,
             action=AuditAction.ORDER_PLACED,
             entity_type="order",
-            entity_id=order.id,
+            entity_id=order_id,
             channel=channel,
             metadata={
                 "number": number,
-                "total": str(order.total),
+                "total": str(total),
                 "customer": str(customer.id) if customer else None,
                 "lines": [
                     {"product": str(t.product_id), "sku": t.sku, "quantity": wanted[t.product_id]}
@@ -167,15 +176,15 @@ def order_place(
                 ],
             },
         )
-        lines_placed = [
-            OrderLine(
-                order=order,
-                product_id=t.product_id,
-                product_name=t.name,
-                product_sku=t.sku,
-                quantity=wanted[t.product_id],
-                unit_price=t.price,
-            )
+        line_rows = [
+            {
+                "order_id": order_id,
+                "product_id": t.product_id,
+                "product_name": t.name,
+                "product_sku": t.sku,
+                "quantity": wanted[t.product_id],
+                "unit_price": t.price,
+            }
             for t in taken
         ]
         movements = [
@@ -186,12 +195,20 @@ def order_place(
                 stock_before=t.stock_after + wanted[t.product_id],
                 stock_after=t.stock_after,
                 reason=MovementReason.ORDER,
-                order_id=order.id,
+                order_id=order_id,
                 audit_entry_id=entry["id"],
             )
             for t in taken
         ]
-        inserts_together([order], (AuditEntry, [entry]), lines_placed, (StockMovement, movements))
+        inserts_together(
+            (Order, [order_row]), (AuditEntry, [entry]), (OrderLine, line_rows), (StockMovement, movements)
+        )
+        (order,) = saved_instances(Order, [order_row])
+        if customer is not None:
+            _ORDER_CUSTOMER.set_cached_value(order, customer)
+        lines_placed = saved_instances(OrderLine, line_rows)
+        for line in lines_placed:
+            _LINE_ORDER.set_cached_value(line, order)  # line.order without a query
         if channel == Channel.STOREFRONT:
             low = [
                 LowStockItem(name=t.name, sku=t.sku, stock=t.stock_after, threshold=threshold)
@@ -199,7 +216,7 @@ def order_place(
                 if t.stock_after
                 <= (
                     threshold := effective_threshold(
-                        override=t.threshold_override, company_default=company_threshold
+                        override=t.threshold_override, company_default=took.company_threshold
                     )
                 )
             ]

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from stockline.audit.models import AuditEntry
@@ -44,6 +45,20 @@ def test_each_column_converts_as_the_field_itself_would(model):
             convert = db_value_converter(field, connection)
             ours = value if convert is None else convert(value, connection)
             assert ours == field.get_db_prep_save(value, connection), (model.__name__, field.name, value)
+
+
+@pytest.mark.parametrize("value", [Decimal("12.50"), Decimal("12.5"), Decimal("-0.00"), "12.50", 7])
+def test_a_decimal_column_converts_any_accepted_value_as_the_field_would(value):
+    field = OrderLine._meta.get_field("unit_price")
+    converted = db_value_converter(field, connection)(value, connection)
+    expected = field.get_db_prep_save(value, connection)
+    assert (converted, str(converted)) == (expected, str(expected))
+
+
+def test_a_decimal_column_refuses_what_the_field_refuses():
+    field = OrderLine._meta.get_field("unit_price")
+    with pytest.raises(ValidationError):
+        db_value_converter(field, connection)(Decimal("NaN"), connection)
 
 
 def _rows(company):

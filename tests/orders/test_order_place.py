@@ -210,6 +210,13 @@ def test_refused_order_does_not_use_up_an_order_number(company):
     assert place(company, [(product, 1)]).number == 1
 
 
+def test_order_refused_after_taking_some_lines_does_not_use_up_an_order_number(company):
+    plenty, short = make_product(company, stock=10), make_product(company, stock=1)
+    assert_refused(company, [(plenty, 1), (short, 2)], InsufficientStock)
+    assert_refused(company, [(short, 2), (plenty, 1)], InsufficientStock)
+    assert place(company, [(plenty, 1)]).number == 1
+
+
 def test_display_number_is_zero_padded(company):
     order = place(company, [(make_product(company), 1)])
     assert order.display_number == "#00001"

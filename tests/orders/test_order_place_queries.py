@@ -7,7 +7,7 @@ from stockline.notifications.models import LowStockAlert
 from tests.factories import make_customer, make_product, owner_actor, place
 
 # Any number of lines (tests/storefront/test_query_counts.py checks 3 and 30).
-STATEMENTS = {"sqlite": 8, "postgresql": 5}
+STATEMENTS = {"sqlite": 7, "postgresql": 4}
 
 
 def test_three_line_dashboard_order_statements_are_pinned(company, django_assert_num_queries):
@@ -15,8 +15,9 @@ def test_three_line_dashboard_order_statements_are_pinned(company, django_assert
     actor = owner_actor(company)
     # 1     SAVEPOINT (the service's transaction, nested in the test's)
     # 1     UPDATE product SET stock = stock - n ... WHERE stock >= n RETURNING ... (every line;
-    #       on PostgreSQL after locking the rows in pk order, in the same statement)
-    # 1     next order number + company threshold (PostgreSQL: SELECT nextval; SQLite: UPDATE ... RETURNING)
+    #       on PostgreSQL after locking the rows in pk order, in the same statement), returning
+    #       too the company threshold and the next order number (PostgreSQL: nextval; SQLite:
+    #       MAX(number) + 1)
     # 4|1   INSERT order, audit entry (OrderPlaced), order lines, stock movements: one
     #       multi-row statement each, on PostgreSQL all four in one (WITH ... INSERT)
     # 1     RELEASE SAVEPOINT
