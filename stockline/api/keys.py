@@ -4,11 +4,14 @@ import base64
 import functools
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from typing import NamedTuple
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from stockline.accounts.models import User
@@ -101,33 +104,44 @@ def api_key_revoke(*, actor: Actor, key_id: UUID, channel: str = Channel.DASHBOA
     return key
 
 
+class _Lookup(NamedTuple):
+    names: list[str]  # the key's attnames, in column order
+    sql: str
+    converters: list[tuple[int, Callable, Col]]  # (position, converter, column) as the ORM applies them
+
+
 @functools.cache
-def _lookup_statement(vendor: str) -> tuple[list[str], str]:
-    """The key by hash with its creator's name and email: one statement, built once.
+def _lookup(vendor: str) -> _Lookup:
+    """The key by hash with its creator's name and email: one statement and its value
+    converters, built once.
 
     Through the ORM this lookup (compiling a select_related query on every request) cost
     more than twice the statement itself (bench/README.md); it runs on every API request.
     """
     quote = connection.ops.quote_name
-    names = [f.attname for f in ApiKey._meta.concrete_fields]
-    columns = ", ".join(f"k.{quote(f.column)}" for f in ApiKey._meta.concrete_fields)
+    fields = ApiKey._meta.concrete_fields
+    columns = ", ".join(f"k.{quote(f.column)}" for f in fields)
     sql = (
         f"SELECT {columns}, u.{quote('name')}, u.{quote('email')} "  # noqa: S608
         f"FROM {quote(ApiKey._meta.db_table)} k LEFT JOIN {quote(User._meta.db_table)} u "
         f"ON u.{quote(User._meta.pk.column)} = k.{quote(ApiKey._meta.get_field('created_by').column)} "
         f"WHERE k.{quote(ApiKey._meta.get_field('key_hash').column)} = %s"
     )
-    return names, sql
-
-
-def _from_row(names: list[str], row: tuple) -> ApiKey:
-    """The ApiKey (and its creator's name and email, as a partial User) that select_related
-    would build from this row, with the same value conversions."""
-    values = list(row[: len(names)])
-    for i, field in enumerate(ApiKey._meta.concrete_fields):
+    converters = []
+    for i, field in enumerate(fields):
         col = field.get_col(ApiKey._meta.db_table)
         for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            values[i] = convert(values[i], col, connection)
+            converters.append((i, convert, col))
+    return _Lookup([f.attname for f in fields], sql, converters)
+
+
+def _from_row(lookup: _Lookup, row: tuple) -> ApiKey:
+    """The ApiKey (and its creator's name and email, as a partial User) that select_related
+    would build from this row, with the same value conversions."""
+    names = lookup.names
+    values = list(row[: len(names)])
+    for i, convert, col in lookup.converters:
+        values[i] = convert(values[i], col, connection)
     key = ApiKey.from_db(DEFAULT_DB_ALIAS, names, values)
     if key.created_by_id is not None:
         name, email = row[len(names) :]
@@ -140,13 +154,13 @@ def api_key_authenticate(plaintext: str) -> ApiKey | None:
     """The usable key with this plaintext, or None. Touches last_used_at at most once a minute."""
     if not plaintext.startswith(KEY_PREFIX) or len(plaintext) > 200:
         return None
-    names, sql = _lookup_statement(connection.vendor)
+    lookup = _lookup(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [api_key_hash(plaintext)])
+        cursor.execute(lookup.sql, [api_key_hash(plaintext)])
         row = cursor.fetchone()
     if row is None:
         return None
-    key = _from_row(names, row)
+    key = _from_row(lookup, row)
     if not key.is_usable:
         return None
     now = timezone.now()

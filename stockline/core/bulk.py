@@ -10,18 +10,20 @@ use; no signals.
 - rows_insert / rows_update: thousands of rows (imports), one prepared statement run with
   executemany, or COPY on PostgreSQL. No auto_now: callers set the times.
 - inserts_together: a few new rows of several models (an order, its audit entry, lines and
-  ledger rows), given as model instances or as {attname: value}, one multi-row INSERT per
-  model with its SQL cached per model, row count and vendor (on PostgreSQL all of them in
-  one statement); auto_now fields are stamped. saved_instances makes instances of the
-  written rows.
+  ledger rows), given as model instances or as {attname: value}, one INSERT per model with
+  its SQL cached (on PostgreSQL all of them in one statement, each model's rows as one jsonb
+  parameter); auto_now fields are stamped. saved_instances makes instances of the written
+  rows.
 """
 
 import functools
+import json
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -62,6 +64,50 @@ def _decimal(field, value, connection):
     if type(value) is Decimal and value.is_finite():
         return value
     return field.get_db_prep_save(value, connection)
+
+
+def _uuid_text(field, value, connection):
+    if value is None:
+        return None
+    return str(value if isinstance(value, UUID) else field.to_python(value))
+
+
+def _isoformat(field, value, connection):
+    if value is None:
+        return None
+    if value.tzinfo is None:  # the field makes it aware (and warns), as save() would
+        value = field.get_db_prep_save(value, connection)
+    return value.isoformat()
+
+
+def _decimal_text(field, value, connection):
+    value = _decimal(field, value, connection)
+    return None if value is None else str(value)
+
+
+def _json_document(field, value, connection):
+    # Encoded as the field would encode it (its encoder, its errors), then nested as a value.
+    return None if value is None else json.loads(json.dumps(value, cls=field.encoder))
+
+
+def json_value_converter(field: Field, connection) -> Callable | None:
+    """How a Python value of `field` becomes a JSON value that PostgreSQL's input function
+    for the column type reads as the same value get_db_prep_save would store: a function
+    of (value, connection), None when it goes as it is, or raises LookupError for a field
+    type this does not cover."""
+    stored = field.target_field if field.is_relation else field
+    kind = stored.get_internal_type()
+    if kind in _AS_IS:
+        return None
+    if kind == "UUIDField":
+        return functools.partial(_uuid_text, stored)
+    if kind == "DateTimeField":
+        return functools.partial(_isoformat, field)
+    if kind == "DecimalField" and stored is field and _decimals_as_is(connection):
+        return functools.partial(_decimal_text, field)
+    if kind == "JSONField":
+        return functools.partial(_json_document, field)
+    raise LookupError(kind)
 
 
 def db_value_converter(field: Field, connection) -> Callable | None:
@@ -166,6 +212,9 @@ def rows_update(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequ
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", params)  # noqa: S608
 
 
+_MISSING = object()
+
+
 class _Insert(NamedTuple):
     """A cached INSERT of some rows of one model."""
 
@@ -174,36 +223,53 @@ class _Insert(NamedTuple):
     stamped: list[str]  # attnames of the auto_now / auto_now_add fields
     values: Callable[[dict], tuple]  # a row's values in column order
     converted: list[tuple[int, Callable]]  # (position, converter) of columns not passed as they are
+    document: tuple[str, ...] | None  # PostgreSQL: the column names of the rows' one JSON parameter
 
 
 @functools.cache
 def _insert_statement(model: type[Model], rows: int, vendor: str) -> _Insert:
+    """PostgreSQL: the rows go as one jsonb array whatever their number, read back into the
+    table's row type by jsonb_populate_recordset; the statement then has one parameter, so
+    psycopg caches its parsing (it re-parses any statement of over 50 parameters every time)
+    and dumps one string instead of every value. Elsewhere, and for a model with a column
+    type json_value_converter does not cover: VALUES with a parameter per value."""
     connection = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in model._meta.concrete_fields if not f.generated]
-    converters = [db_value_converter(f, connection) for f in fields]
     quote = connection.ops.quote_name
-    row = f"({', '.join(['%s'] * len(fields))})"
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    document = None
+    if vendor == "postgresql":
+        try:
+            converters = [json_value_converter(f, connection) for f in fields]
+        except LookupError:
+            pass
+        else:
+            document = tuple(f.column for f in fields)
+            rows_in = f"jsonb_populate_recordset(NULL::{table}, %s)"
+            sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {rows_in}"  # noqa: S608
+    if document is None:
+        converters = [db_value_converter(f, connection) for f in fields]
+        row = f"({', '.join(['%s'] * len(fields))})"
+        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
     return _Insert(
-        sql=(
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-            f"VALUES {', '.join([row] * rows)}"
-        ),
+        sql=sql,
         fields=[(f.attname, f) for f in fields],
         stamped=[
             f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         ],
         values=operator.itemgetter(*(f.attname for f in fields)),
         converted=[(i, convert) for i, convert in enumerate(converters) if convert is not None],
+        document=document,
     )
 
 
-def _insert(model: type[Model], rows: list[dict], connection, now: datetime, now_param) -> tuple[str, list]:
+def _insert(model: type[Model], rows: list[dict], connection, now: datetime) -> tuple[str, list]:
     """The INSERT of these {attname: value} rows and its parameters. A column a row leaves
     out takes the field's default, as Model(...) would give it, and auto_now fields take
-    `now` (already converted: `now_param`): both are filled into the rows, which then hold
-    every column."""
+    `now`: both are filled into the rows, which then hold every column."""
     statement = _insert_statement(model, len(rows), connection.vendor)
     params = []
+    now_converted = {}  # converter: `now` converted once
     for row in rows:
         for attname in statement.stamped:
             row.setdefault(attname, now)
@@ -213,8 +279,18 @@ def _insert(model: type[Model], rows: list[dict], connection, now: datetime, now
         values = list(statement.values(row))
         for i, convert in statement.converted:
             value = values[i]
-            values[i] = now_param if value is now and convert is _datetime else convert(value, connection)
-        params += values
+            if value is not now:
+                values[i] = convert(value, connection)
+            elif (converted := now_converted.get(convert, _MISSING)) is not _MISSING:
+                values[i] = converted
+            else:
+                values[i] = now_converted[convert] = convert(value, connection)
+        if statement.document:
+            params.append(dict(zip(statement.document, values, strict=True)))
+        else:
+            params += values
+    if statement.document:
+        return statement.sql, [json.dumps(params)]
     return statement.sql, params
 
 
@@ -265,18 +341,18 @@ def inserts_together(*batches: Batch) -> None:
     if not batches:
         return
     now = timezone.now()  # one time for every row written together
-    now_param = connection.ops.adapt_datetimefield_value(now)
     statements, params = [], []
     for batch in batches:
         model, rows = batch if isinstance(batch, tuple) else (type(batch[0]), _stamped(batch, now))
-        sql, values = _insert(model, rows, connection, now, now_param)
+        sql, values = _insert(model, rows, connection, now)
         statements.append(sql)
         params.append(values)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             *first, last = statements
             heads = ", ".join(f"written_{i} AS ({sql})" for i, sql in enumerate(first))
-            cursor.execute(f"WITH {heads} {last}", [value for values in params for value in values])
+            sql = f"WITH {heads} {last}" if heads else last
+            cursor.execute(sql, [value for values in params for value in values])
         else:
             for sql, values in zip(statements, params, strict=True):
                 cursor.execute(sql, values)

@@ -1,6 +1,6 @@
 """core.bulk: rows written with SQL built once are stored exactly as the ORM stores them."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -122,6 +122,59 @@ def test_rows_written_together_read_back_as_written(company):
         "ORDER",
     )
     assert stored_movement.created_at == stored_entry.created_at == stored.created_at  # one "now"
+
+
+AWKWARD_TEXT = 'O\'Brien "quoted" back\\slash %s %(name)s $1 -- ; née 数量 🧰\nsecond line'
+AWKWARD_METADATA = {
+    "text": AWKWARD_TEXT,
+    "nested": {"list": [1, 2.5, None, True, "é"], "big": 2**62, "empty": {}},
+    "unicode": "\u2603",
+}
+
+
+def _stored(model, pk, *exclude):
+    row = model.objects.filter(pk=pk).values().get()
+    return {name: value for name, value in row.items() if name not in {"id", *exclude}}
+
+
+def test_awkward_values_are_stored_exactly_as_the_orm_stores_them(company):
+    """Quotes, backslashes, placeholders, non-ASCII, big numbers, other time zones, nested
+    JSON: on PostgreSQL the rows travel as one JSON document, so every type's trip matters."""
+    product = make_product(company, stock=10)
+    elsewhere = datetime(2026, 11, 29, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+    values = {
+        "company_id": company.id,
+        "channel": Channel.API,
+        "po_number": AWKWARD_TEXT[:100],
+        "notes": AWKWARD_TEXT,
+        "total": Decimal("123456789012.34"),
+        "restocked_at": elsewhere,
+    }
+    ours = {"id": uuid7(), "number": 7, **values}
+    inserts_together((Order, [ours]))
+    theirs = Order.objects.create(number=8, **values)
+    assert _stored(Order, ours["id"], "number", "created_at", "updated_at") == _stored(
+        Order, theirs.id, "number", "created_at", "updated_at"
+    )
+    line_values = {
+        "product_id": product.id,
+        "product_name": AWKWARD_TEXT[:200],
+        "product_sku": None,
+        "quantity": 2**31 - 1,
+        "unit_price": Decimal("0.10"),
+    }
+    ours_line = {"order_id": ours["id"], **line_values}
+    inserts_together((OrderLine, [ours_line]))
+    theirs_line = OrderLine.objects.create(order=theirs, **line_values)
+    assert _stored(OrderLine, ours_line["id"], "order_id") == _stored(OrderLine, theirs_line.id, "order_id")
+    entry = {"company_id": company.id, "action": "OrderPlaced", "entity_type": "order"}
+    ours_entry = {"id": uuid7(), "entity_id": AWKWARD_TEXT[:64], "metadata": AWKWARD_METADATA, **entry}
+    inserts_together((AuditEntry, [ours_entry]))
+    theirs_entry = AuditEntry.objects.create(entity_id=AWKWARD_TEXT[:64], metadata=AWKWARD_METADATA, **entry)
+    assert _stored(AuditEntry, ours_entry["id"], "created_at") == _stored(
+        AuditEntry, theirs_entry.id, "created_at"
+    )
+    assert AuditEntry.objects.get(id=ours_entry["id"]).metadata == AWKWARD_METADATA
 
 
 def test_instances_come_back_stamped_and_saved(company):
