@@ -1,5 +1,5 @@
-"""The PostgreSQL backend's health checks: skipped for a connection the server just
-answered, still made (and a dead connection replaced) after it sat idle."""
+"""The PostgreSQL backend: health checks skipped for a connection the server just answered,
+still made (and a dead connection replaced) after it sat idle; statements prepared."""
 
 import time
 
@@ -10,6 +10,7 @@ from django.db import close_old_connections, connection, transaction
 
 from stockline.core.postgresql.base import TRUSTED_FOR
 from tests.conftest import requires_postgres
+from tests.factories import make_company, make_product, place
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -70,3 +71,21 @@ def test_an_idle_connection_is_checked_and_replaced_if_the_server_dropped_it(mon
     close_old_connections()
     assert _backend_pid() != pid  # the request got a new, working connection
     assert checks == [False]
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_an_order_statement_run_again_and_again_is_prepared_by_the_server():
+    company, _ = make_company()
+    products = [make_product(company, stock=100) for _ in range(3)]
+    place(company, [(p, 1) for p in products])
+    assert not any("FOR UPDATE" in sql for sql in _prepared_statements())
+    for _ in range(5):
+        place(company, [(p, 1) for p in products])
+    prepared = _prepared_statements()
+    assert any("FOR UPDATE" in sql for sql in prepared)  # the stock statement
+    assert any("jsonb_populate_recordset" in sql for sql in prepared)  # the order's rows
