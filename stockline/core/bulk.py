@@ -106,7 +106,9 @@ def json_value_converter(field: Field, connection) -> Callable | None:
     if kind == "DecimalField" and stored is field and _decimals_as_is(connection):
         return functools.partial(_decimal_text, field)
     if kind == "JSONField":
-        return functools.partial(_json_document, field)
+        # Without an encoder the document's own json.dumps encodes the value (and refuses
+        # what it cannot encode) exactly as the field would: nested as it is.
+        return None if field.encoder is None else functools.partial(_json_document, field)
     raise LookupError(kind)
 
 

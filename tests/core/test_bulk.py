@@ -177,6 +177,14 @@ def test_awkward_values_are_stored_exactly_as_the_orm_stores_them(company):
     assert AuditEntry.objects.get(id=ours_entry["id"]).metadata == AWKWARD_METADATA
 
 
+def test_a_json_value_the_field_cannot_encode_is_refused_as_the_orm_refuses_it(company):
+    entry = {"company_id": company.id, "action": "OrderPlaced", "entity_type": "order", "entity_id": "x"}
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        AuditEntry.objects.create(metadata={"when": {1, 2}}, **entry)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        inserts_together((AuditEntry, [{"metadata": {"when": {1, 2}}, **entry}]))
+
+
 def test_instances_come_back_stamped_and_saved(company):
     order, entry, line, movement = _rows(company)
     inserts_together([order], (AuditEntry, [entry]), [line], (StockMovement, [movement]))
