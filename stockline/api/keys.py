@@ -21,6 +21,7 @@ from stockline.audit.actors import Actor, ActorType
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
 from stockline.core.channels import Channel
+from stockline.core.postgresql import prepared
 
 KEY_PREFIX = "dk_"
 DISPLAY_PREFIX_LENGTH = 12
@@ -132,7 +133,7 @@ def _lookup(vendor: str) -> _Lookup:
         col = field.get_col(ApiKey._meta.db_table)
         for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
             converters.append((i, convert, col))
-    return _Lookup([f.attname for f in fields], sql, converters)
+    return _Lookup([f.attname for f in fields], prepared(sql), converters)
 
 
 def _from_row(lookup: _Lookup, row: tuple) -> ApiKey:

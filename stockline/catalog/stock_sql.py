@@ -26,6 +26,7 @@ from django.db import connection
 
 from stockline.accounts.models import Company
 from stockline.catalog.models import Product
+from stockline.core.postgresql import prepared
 
 _CENT = Decimal("0.01")
 
@@ -96,7 +97,9 @@ def stock_take_statement(vendor: str, products: int, also: str = "NULL") -> str:
     once = _ONCE.format(
         company=quote(Company._meta.db_table), also=gated.format(also=also, products=products)
     )
-    return sql.format(table=table, rows=", ".join(row.format(i=i) for i in range(products)), once=once)
+    return prepared(
+        sql.format(table=table, rows=", ".join(row.format(i=i) for i in range(products)), once=once)
+    )
 
 
 def stock_take(

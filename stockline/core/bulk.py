@@ -30,6 +30,8 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Field, Model
 from django.utils import timezone
 
+from stockline.core.postgresql import prepared
+
 # Field types whose values every backend takes as they are (get_db_prep_save hands them back).
 _AS_IS = frozenset(
     {
@@ -328,6 +330,15 @@ def _saved(instances: list[Model]) -> None:
 Batch = list[Model] | tuple[type[Model], list[dict]]
 
 
+@functools.cache
+def _together(statements: tuple[str, ...]) -> str:
+    """PostgreSQL: the INSERTs as one statement, the first ones data-modifying WITH queries;
+    prepared, as its text is the same for every order (each model's rows are one parameter)."""
+    *first, last = statements
+    heads = ", ".join(f"written_{i} AS ({sql})" for i, sql in enumerate(first))
+    return prepared(f"WITH {heads} {last}" if heads else last)
+
+
 def inserts_together(*batches: Batch) -> None:
     """Insert several batches, each new instances of one model (marked saved afterwards) or
     a (model, [{attname: value}, ...]) pair, in the order given, their auto_now fields all
@@ -351,10 +362,7 @@ def inserts_together(*batches: Batch) -> None:
         params.append(values)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            *first, last = statements
-            heads = ", ".join(f"written_{i} AS ({sql})" for i, sql in enumerate(first))
-            sql = f"WITH {heads} {last}" if heads else last
-            cursor.execute(sql, [value for values in params for value in values])
+            cursor.execute(_together(tuple(statements)), [value for values in params for value in values])
         else:
             for sql, values in zip(statements, params, strict=True):
                 cursor.execute(sql, values)

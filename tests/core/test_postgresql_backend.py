@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
+from stockline.catalog.models import Product
 from stockline.core.postgresql.base import TRUSTED_FOR
 from tests.conftest import requires_postgres
 from tests.factories import make_company, make_product, place
@@ -79,13 +80,18 @@ def _prepared_statements() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def test_an_order_statement_run_again_and_again_is_prepared_by_the_server():
+def test_the_order_path_statements_are_prepared_on_first_use():
     company, _ = make_company()
     products = [make_product(company, stock=100) for _ in range(3)]
     place(company, [(p, 1) for p in products])
-    assert not any("FOR UPDATE" in sql for sql in _prepared_statements())
-    for _ in range(5):
-        place(company, [(p, 1) for p in products])
     prepared = _prepared_statements()
     assert any("FOR UPDATE" in sql for sql in prepared)  # the stock statement
     assert any("jsonb_populate_recordset" in sql for sql in prepared)  # the order's rows
+
+
+def test_orm_queries_are_never_prepared_their_plan_follows_their_values():
+    company, _ = make_company()
+    make_product(company, name="Blue widget")
+    for _ in range(10):
+        assert Product.objects.filter(company=company, name__icontains="widget").count() == 1
+    assert not any("LIKE" in sql for sql in _prepared_statements())
