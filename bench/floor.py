@@ -4,7 +4,10 @@ Same statements as the service (the conditional decrement of every product, whic
 hands back the order number and company threshold; the order, its audit entry, multi-row
 lines and multi-row movements) in one transaction per order, with the same column values,
 on its own plain driver connection: what an order costs with no Django in the way.
-`STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too.
+`STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too. On PostgreSQL the floor's INSERTs take
+a parameter per value, bound and prepared by psycopg (its Cursor's defaults), where the
+service sends each model's rows as one jsonb parameter (core/bulk.py): the same rows, each
+in the cheapest form for its side.
 
 The `ThroughDjango` variants send the very same SQL through Django's connection (its cursor
 wrapper and transaction.atomic()), which splits the service's distance from the floor into
