@@ -30,13 +30,13 @@ def order_numbers_init(company_id: UUID) -> None:
 
 
 def order_number_next_sql(company_id: UUID) -> tuple[str, dict]:
-    """The company's next order number as an SQL expression and its named parameters, for a
-    statement of the placing transaction (catalog.stock_sql.stock_take evaluates it once,
-    after the stock is taken)."""
+    """The company's next order number as a one-value SQL query and its named parameters,
+    for a statement of the placing transaction (catalog.stock_sql.stock_take evaluates it
+    once, after the stock is taken)."""
     if connection.vendor == "postgresql":
         return "SELECT nextval(%(order_sequence)s::regclass)", {"order_sequence": _sequence_name(company_id)}
     table = connection.ops.quote_name(Order._meta.db_table)
     return (
         f"SELECT COALESCE(MAX(number), 0) + 1 FROM {table} WHERE company_id = %(order_company)s",  # noqa: S608
-        {"order_company": Order._meta.pk.get_db_prep_value(company_id, connection)},
+        {"order_company": Order._meta.get_field("company").get_db_prep_value(company_id, connection)},
     )

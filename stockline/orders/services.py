@@ -29,9 +29,9 @@ from stockline.orders.models import Order, OrderLine
 from stockline.orders.numbers import order_number_next_sql
 
 PO_NUMBER_MAX = 100
+NOTES_MAX = 2000
 _ORDER_CUSTOMER = Order._meta.get_field("customer")
 _LINE_ORDER = OrderLine._meta.get_field("order")
-NOTES_MAX = 2000
 
 
 class OrderInvalid(OrderError):
@@ -117,9 +117,9 @@ def order_place(
 
     Locks: the order's product rows, in pk order, in the one conditional decrement of
     catalog.stock_sql (on SQLite the whole database, by BEGIN IMMEDIATE); the same statement
-    hands back the order number (orders.numbers; it locks nothing on PostgreSQL). Raises OrderInvalid,
-    OrderError, ProductUnavailable or InsufficientStock (listing every short line) and
-    writes nothing.
+    hands back the order number (orders.numbers; it locks nothing on PostgreSQL).
+    Raises OrderInvalid, OrderError, ProductUnavailable or InsufficientStock (listing every
+    short line) and writes nothing.
     Enqueues in the same transaction: the low-stock email job, for storefront orders only.
     """
     if channel not in ORDER_CHANNELS:

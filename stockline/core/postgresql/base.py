@@ -7,12 +7,12 @@ connection whose last commit (or health check) succeeded less than TRUSTED_FOR s
 ago skips the check; one idle for longer, the case the check exists for (a restarted or
 timed-out server), is still checked and replaced before the request uses it.
 
-Prepared statements (with OPTIONS server_side_binding, settings.DATABASE_PREPARED_STATEMENTS):
-a statement marked by core.postgresql.prepared() is prepared on its first run on a connection, and later
-runs skip parsing and planning; the order path's statements are long CTEs whose planning
-cost PostgreSQL more than running them. Nothing else is prepared: the ORM's queries get a
-plan for their actual values every time (a generic plan for a storefront search walked the
-catalog index past every product, 100 -> 240 ms).
+Prepared statements (with OPTIONS server_side_binding: settings.DATABASE_PREPARED_STATEMENTS):
+a statement marked by core.postgresql.prepared() is prepared on its first run on a
+connection, and later runs skip parsing and planning; the order path's statements are long
+CTEs whose planning cost PostgreSQL more than running them. Nothing else is prepared: the
+ORM's queries get a plan for their actual values every time (a generic plan for a
+storefront search walked the catalog index past every product, 100 -> 240 ms).
 """
 
 import time
