@@ -1,3 +1,5 @@
+from uuid import UUID
+
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditEntry
 from stockline.core.ids import uuid7
@@ -11,11 +13,12 @@ def audit_entry_values(
     entity_id,
     metadata: dict | None = None,
     channel: str = "",
+    entry_id: UUID | None = None,
 ) -> dict:
-    """An entry as {attname: value}, its id already chosen: what core.bulk.inserts_together
-    writes, and what audit_entry_build makes an instance of."""
+    """An entry as {attname: value}, its id already chosen (`entry_id`, else a new one):
+    what core.bulk.inserts_together writes, and what audit_entry_build makes an instance of."""
     return {
-        "id": uuid7(),
+        "id": entry_id or uuid7(),
         "company_id": actor.company_id,
         **actor.stamp(),
         "action": action,

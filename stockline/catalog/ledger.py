@@ -18,10 +18,11 @@ def movement_values(
     audit_entry_id: UUID | None = None,
     reference: str = "",
     note: str = "",
+    movement_id: UUID | None = None,
 ) -> dict:
-    """A ledger row as {attname: value}: what core.bulk.inserts_together writes, and what
-    movement_build makes an instance of."""
-    return {
+    """A ledger row as {attname: value} (its id `movement_id`, else the field's default):
+    what core.bulk.inserts_together writes, and what movement_build makes an instance of."""
+    row = {
         "company_id": actor.company_id,
         "product_id": product_id,
         "delta": stock_after - stock_before,
@@ -35,6 +36,9 @@ def movement_values(
         "reference": reference,
         "note": note[:200],
     }
+    if movement_id is not None:
+        row["id"] = movement_id
+    return row
 
 
 def movement_build(**kwargs) -> StockMovement:

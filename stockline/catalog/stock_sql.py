@@ -20,19 +20,20 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 from uuid import UUID
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from stockline.accounts.models import Company
 from stockline.catalog.models import Product
+from stockline.core.direct import execute
 from stockline.core.postgresql import prepared
 
 _CENT = Decimal("0.01")
 
 
-@dataclass(frozen=True, slots=True)
-class TakenStock:
+class TakenStock(NamedTuple):  # a tuple: made three times per order, in a third of a dataclass's time
     product_id: UUID
     stock_after: int
     name: str
@@ -108,37 +109,25 @@ def stock_take(
     """Take every quantity that is there. `also`: an SQL query of one value (with its named
     parameters) the statement evaluates once, after the rows are locked, and hands back; on
     PostgreSQL only if every product was taken (elsewhere it must have no side effect)."""
+    db = connections[DEFAULT_DB_ALIAS]
     to_param = Product._meta.pk.get_db_prep_value
-    by_param = {to_param(product_id, connection): product_id for product_id in wanted}
+    by_param = {to_param(product_id, db): product_id for product_id in wanted}
     also_sql, also_params = also
     params = {
         **also_params,
-        "company": to_param(company_id, connection),
-        "now": connection.ops.adapt_datetimefield_value(now),
+        "company": to_param(company_id, db),
+        "now": db.ops.adapt_datetimefield_value(now),
     }
     for i, (key, quantity) in enumerate(zip(by_param, wanted.values(), strict=True)):
         params[f"id{i}"], params[f"quantity{i}"] = key, quantity
-    with connection.cursor() as cursor:
-        cursor.execute(stock_take_statement(connection.vendor, len(wanted), also_sql), params)
-        rows = cursor.fetchall()
-    taken = sorted((_taken(by_param[row[0]], *row[1:6]) for row in rows), key=_product_id)
-    done = {t.product_id for t in taken}
-    failed = sorted(product_id for product_id in wanted if product_id not in done)
+    rows = execute(stock_take_statement(db.vendor, len(wanted), also_sql), params, fetch=True, connection=db)
+    taken = sorted(
+        [
+            TakenStock(by_param[row[0]], row[1], row[2], row[3], Decimal(str(row[4])).quantize(_CENT), row[5])
+            for row in rows
+        ]
+    )  # by product id: the first field
+    failed = [] if len(taken) == len(wanted) else sorted(wanted.keys() - {t.product_id for t in taken})
     if not rows:
         return StockTaken(taken, failed)
     return StockTaken(taken, failed, company_threshold=rows[0][6], also=rows[0][7])
-
-
-def _product_id(taken: TakenStock) -> UUID:
-    return taken.product_id
-
-
-def _taken(product_id: UUID, stock_after, name, sku, price, threshold) -> TakenStock:
-    return TakenStock(
-        product_id=product_id,
-        stock_after=stock_after,
-        name=name,
-        sku=sku,
-        price=Decimal(str(price)).quantize(_CENT),
-        threshold_override=threshold,
-    )

@@ -28,8 +28,11 @@ from uuid import UUID
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Field, Model
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
+from stockline.core.direct import execute
 from stockline.core.postgresql import prepared
 
 # Field types whose values every backend takes as they are (get_db_prep_save hands them back).
@@ -61,6 +64,11 @@ def _decimals_as_is(connection) -> bool:
     return type(connection.ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value
 
 
+def _json_as_text(connection) -> bool:
+    """Whether the backend stores a JSON value as json.dumps' text (SQLite does)."""
+    return type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
+
+
 def _decimal(field, value, connection):
     # A finite Decimal is what DecimalField.to_python makes of itself.
     if type(value) is Decimal and value.is_finite():
@@ -80,6 +88,17 @@ def _isoformat(field, value, connection):
     if value.tzinfo is None:  # the field makes it aware (and warns), as save() would
         value = field.get_db_prep_save(value, connection)
     return value.isoformat()
+
+
+def _json_text(field, value, connection):
+    # A document of plain JSON values is what JSONField.get_db_prep_save makes of it (with
+    # the base adapt_json_value, as on SQLite): the field's encoder's json.dumps.
+    if type(value) in _JSON_PLAIN:
+        return json.dumps(value, cls=field.encoder)
+    return field.get_db_prep_save(value, connection)
+
+
+_JSON_PLAIN = frozenset({dict, list, str, int, float, bool})
 
 
 def _decimal_text(field, value, connection):
@@ -127,6 +146,11 @@ def db_value_converter(field: Field, connection) -> Callable | None:
         return _datetime
     if kind == "DecimalField" and stored is field and _decimals_as_is(connection):
         return functools.partial(_decimal, field)
+    if (
+        kind == "JSONField"
+        and type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
+    ):
+        return functools.partial(_json_text, field)
     return lambda value, connection: field.get_db_prep_save(value, connection)
 
 
@@ -217,6 +241,7 @@ def rows_update(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequ
 
 
 _MISSING = object()
+_new = object.__new__
 
 
 class _Insert(NamedTuple):
@@ -267,13 +292,13 @@ def _insert_statement(model: type[Model], rows: int, vendor: str) -> _Insert:
     )
 
 
-def _insert(model: type[Model], rows: list[dict], connection, now: datetime) -> tuple[str, list]:
+def _insert(model: type[Model], rows: list[dict], connection, now: datetime, memo: dict) -> tuple[str, list]:
     """The INSERT of these {attname: value} rows and its parameters. A column a row leaves
     out takes the field's default, as Model(...) would give it, and auto_now fields take
-    `now`: both are filled into the rows, which then hold every column."""
+    `now`: both are filled into the rows, which then hold every column. `memo` keeps the
+    converted `now` and ids for the other batches written together."""
     statement = _insert_statement(model, len(rows), connection.vendor)
     params = []
-    now_converted = {}  # converter: `now` converted once
     for row in rows:
         for attname in statement.stamped:
             row.setdefault(attname, now)
@@ -283,12 +308,13 @@ def _insert(model: type[Model], rows: list[dict], connection, now: datetime) -> 
         values = list(statement.values(row))
         for i, convert in statement.converted:
             value = values[i]
-            if value is not now:
-                values[i] = convert(value, connection)
-            elif (converted := now_converted.get(convert, _MISSING)) is not _MISSING:
+            if value is now or type(value) is UUID:  # repeated across the rows written together
+                key = (convert, value)
+                if (converted := memo.get(key, _MISSING)) is _MISSING:
+                    converted = memo[key] = convert(value, connection)
                 values[i] = converted
             else:
-                values[i] = now_converted[convert] = convert(value, connection)
+                values[i] = convert(value, connection)
         if statement.document:
             params.append(dict(zip(statement.document, values, strict=True)))
         else:
@@ -316,9 +342,20 @@ def _attnames(model: type[Model]) -> list[str]:
 
 def saved_instances(model: type[Model], rows: list[dict]) -> list[Model]:
     """Model instances of rows inserts_together has written (which it completed with
-    defaults and times), made as the ORM makes rows it loads: no per-field __init__ work."""
+    defaults and times): what Model.from_db makes of them. Without init signal receivers
+    the instance's attributes are set directly (Model.__init__ sets every field through
+    setattr: most of the cost)."""
     names = _attnames(model)
-    return [model.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names]) for row in rows]
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return [model.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names]) for row in rows]
+    instances = []
+    for row in rows:
+        instance = _new(model)
+        instance._state = state = ModelState()
+        state.adding, state.db = False, DEFAULT_DB_ALIAS
+        instance.__dict__.update({name: row[name] for name in names})
+        instances.append(instance)
+    return instances
 
 
 def _saved(instances: list[Model]) -> None:
@@ -354,18 +391,21 @@ def inserts_together(*batches: Batch) -> None:
     if not batches:
         return
     now = timezone.now()  # one time for every row written together
-    statements, params = [], []
+    statements, params, memo = [], [], {}
     for batch in batches:
         model, rows = batch if isinstance(batch, tuple) else (type(batch[0]), _stamped(batch, now))
-        sql, values = _insert(model, rows, connection, now)
+        sql, values = _insert(model, rows, connection, now, memo)
         statements.append(sql)
         params.append(values)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_together(tuple(statements)), [value for values in params for value in values])
-        else:
-            for sql, values in zip(statements, params, strict=True):
-                cursor.execute(sql, values)
+    if connection.vendor == "postgresql":
+        execute(
+            _together(tuple(statements)),
+            [value for values in params for value in values],
+            connection=connection,
+        )
+    else:
+        for sql, values in zip(statements, params, strict=True):
+            execute(sql, values, connection=connection)
     for batch in batches:
         if not isinstance(batch, tuple):
             _saved(batch)

@@ -8,13 +8,28 @@ import os
 import time
 import uuid
 
+_CLEAR = ~((0xF << 76) | (0b11 << 62))  # the version and variant bits
+_SET = (0x7 << 76) | (0b10 << 62)  # version 7, RFC variant
+_new, _set = object.__new__, object.__setattr__
+
 
 def uuid7() -> uuid.UUID:
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (ms & ((1 << 48) - 1)) << 80
-    value |= 0x7 << 76  # version
-    value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits
-    value |= 0b10 << 62  # variant
-    value |= rand & ((1 << 62) - 1)  # rand_b, 62 bits
-    return uuid.UUID(int=value)
+    return uuid7s(1)[0]
+
+
+def uuid7s(count: int) -> list[uuid.UUID]:
+    """`count` new ids with one call for randomness (a system call: most of an id's cost)."""
+    ms = (time.time_ns() // 1_000_000).to_bytes(6, "big")
+    random = os.urandom(10 * count)
+    made = []
+    for start in range(0, 10 * count, 10):
+        # 48 bits of Unix milliseconds, then 80 random bits of which the version and variant
+        # overwrite 6: 74 random bits.
+        value = int.from_bytes(ms + random[start : start + 10], "big")
+        # What UUID(int=value) makes, without its argument checks (a third of the cost): the
+        # same construction as CPython 3.14's uuid.UUID._from_int.
+        one = _new(uuid.UUID)
+        _set(one, "int", (value & _CLEAR) | _SET)
+        _set(one, "is_safe", uuid.SafeUUID.unknown)
+        made.append(one)
+    return made

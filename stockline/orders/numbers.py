@@ -9,9 +9,10 @@ index. Writers are serialised by BEGIN IMMEDIATE, so no two transactions can rea
 highest number; a rolled-back order leaves no gap.
 """
 
+import functools
 from uuid import UUID
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from stockline.orders.models import Order
 
@@ -33,10 +34,17 @@ def order_number_next_sql(company_id: UUID) -> tuple[str, dict]:
     """The company's next order number as a one-value SQL query and its named parameters,
     for a statement of the placing transaction (catalog.stock_sql.stock_take evaluates it
     once, after the stock is taken)."""
-    if connection.vendor == "postgresql":
-        return "SELECT nextval(%(order_sequence)s::regclass)", {"order_sequence": _sequence_name(company_id)}
-    table = connection.ops.quote_name(Order._meta.db_table)
-    return (
-        f"SELECT COALESCE(MAX(number), 0) + 1 FROM {table} WHERE company_id = %(order_company)s",  # noqa: S608
-        {"order_company": Order._meta.get_field("company").get_db_prep_value(company_id, connection)},
-    )
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor == "postgresql":
+        return _NEXTVAL, {"order_sequence": _sequence_name(company_id)}
+    return _max_plus_one_sql(), {"order_company": _COMPANY.get_db_prep_value(company_id, db)}
+
+
+_NEXTVAL = "SELECT nextval(%(order_sequence)s::regclass)"
+_COMPANY = Order._meta.get_field("company")
+
+
+@functools.cache
+def _max_plus_one_sql() -> str:
+    table = connections[DEFAULT_DB_ALIAS].ops.quote_name(Order._meta.db_table)
+    return f"SELECT COALESCE(MAX(number), 0) + 1 FROM {table} WHERE company_id = %(order_company)s"  # noqa: S608

@@ -20,7 +20,7 @@ from stockline.catalog.stock_rules import effective_threshold
 from stockline.catalog.stock_sql import stock_take
 from stockline.core.bulk import inserts_together, saved_instances
 from stockline.core.channels import ORDER_CHANNELS, Channel
-from stockline.core.ids import uuid7
+from stockline.core.ids import uuid7s
 from stockline.customers.models import Customer, CustomerStatus
 from stockline.notifications.services import LowStockItem, low_stock_alert_enqueue
 from stockline.orders.errors import InvalidTransition, OrderError, OrderNotFound
@@ -146,7 +146,7 @@ def order_place(
             raise _refusal(company_id=actor.company_id, wanted=wanted, failed=failed)
 
         number = took.also
-        order_id = uuid7()
+        order_id, entry_id, *row_ids = uuid7s(2 + 2 * len(taken))
         total = sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00"))
         order_row = {
             "id": order_id,
@@ -161,6 +161,7 @@ def order_place(
             "total": total,
         }
         entry = audit_entry_values(
+            entry_id=entry_id,
             actor=actor,
             action=AuditAction.ORDER_PLACED,
             entity_type="order",
@@ -178,6 +179,7 @@ def order_place(
         )
         line_rows = [
             {
+                "id": line_id,
                 "order_id": order_id,
                 "product_id": t.product_id,
                 "product_name": t.name,
@@ -185,10 +187,11 @@ def order_place(
                 "quantity": wanted[t.product_id],
                 "unit_price": t.price,
             }
-            for t in taken
+            for t, line_id in zip(taken, row_ids, strict=False)
         ]
         movements = [
             movement_values(
+                movement_id=movement_id,
                 actor=actor,
                 channel=channel,
                 product_id=t.product_id,
@@ -196,13 +199,16 @@ def order_place(
                 stock_after=t.stock_after,
                 reason=MovementReason.ORDER,
                 order_id=order_id,
-                audit_entry_id=entry["id"],
+                audit_entry_id=entry_id,
             )
-            for t in taken
+            for t, movement_id in zip(taken, row_ids[len(taken) :], strict=True)
         ]
         inserts_together(
-            (Order, [order_row]), (AuditEntry, [entry]), (OrderLine, line_rows), (StockMovement, movements)
-        )
+            (Order, [order_row]),
+            (AuditEntry, [entry]),
+            (OrderLine, line_rows),
+            (StockMovement, movements),
+        )  # stamped after the rows were locked: the ledger's times follow the order stock changed in
         (order,) = saved_instances(Order, [order_row])
         if customer is not None:
             _ORDER_CUSTOMER.set_cached_value(order, customer)
@@ -222,12 +228,58 @@ def order_place(
             ]
             if low:
                 low_stock_alert_enqueue(order=order, items=low)
-    # Whoever renders the new order gets its lines without another query (as a prefetch would).
-    prefetched = order.lines.all()
-    prefetched._result_cache = sorted(lines_placed, key=lambda x: (x.product_name, x.id))
-    prefetched._prefetch_done = True
-    order._prefetched_objects_cache = {"lines": prefetched}
+    order._prefetched_objects_cache = _PlacedLines(order, lines_placed)
     return order
+
+
+class _PlacedLines(dict):
+    """The prefetch cache of an order order_place just wrote, holding its lines: whoever
+    renders the new order gets order.lines.all() without another query, as after
+    prefetch_related. The queryset is made on first use, not for every order: making it
+    costs about 20 µs, and a dashboard order redirects without rendering it.
+
+    Behaves as the plain dict Django keeps there: "lines" is in it until the manager drops
+    it (add/remove/clear pop it, refresh_from_db deletes it), and then it is fetched anew.
+    """
+
+    def __init__(self, order: Order, lines: list[OrderLine]):
+        super().__init__()
+        self._pending: tuple[Order, list[OrderLine]] | None = (order, lines)
+
+    def __missing__(self, key):
+        if key != "lines" or self._pending is None:
+            raise KeyError(key)
+        order, lines = self._pending
+        self._pending = None
+        order._prefetched_objects_cache = {}  # so the manager builds its own queryset
+        try:
+            prefetched = order.lines.all()
+        finally:
+            order._prefetched_objects_cache = self
+        prefetched._result_cache = sorted(lines, key=lambda x: (x.product_name, x.id))
+        prefetched._prefetch_done = True
+        self[key] = prefetched
+        return prefetched
+
+    def __contains__(self, key):
+        return super().__contains__(key) or (key == "lines" and self._pending is not None)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default  # noqa: SIM401 (this is get; __missing__ must run)
+
+    def __delitem__(self, key):
+        if key == "lines" and self._pending is not None:
+            self._pending = None
+            if not super().__contains__(key):
+                return
+        super().__delitem__(key)
+
+    def pop(self, key, *default):
+        if key == "lines" and self._pending is not None:
+            self._pending = None
+            if not super().__contains__(key):
+                return None
+        return super().pop(key, *default)
 
 
 def order_get(*, company_id: UUID, order_id: UUID) -> Order:

@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import JSONField, Value
 
 from stockline.audit.models import AuditEntry
 from stockline.audit.services import audit_entry_values
 from stockline.catalog.ledger import movement_values
 from stockline.catalog.models import MovementReason, Product, StockMovement
-from stockline.core.bulk import db_value_converter, inserts_together
+from stockline.core.bulk import db_value_converter, inserts_together, saved_instances
 from stockline.core.channels import Channel
 from stockline.core.ids import uuid7
 from stockline.orders.models import Order, OrderLine
@@ -45,6 +46,24 @@ def test_each_column_converts_as_the_field_itself_would(model):
             convert = db_value_converter(field, connection)
             ours = value if convert is None else convert(value, connection)
             assert ours == field.get_db_prep_save(value, connection), (model.__name__, field.name, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"number": 7, "lines": [{"sku": "Ü-1", "quantity": 2}], "note": None},
+        [1, "two", 3.5, True],
+        "text",
+        0,
+        Value(None, JSONField()),  # JSON null, where None is SQL NULL
+        (1, 2),  # not a plain document: the field's own path
+    ],
+)
+def test_a_json_column_converts_as_the_field_would(value):
+    field = AuditEntry._meta.get_field("metadata")
+    converted = db_value_converter(field, connection)(value, connection)
+    expected = field.get_db_prep_save(value, connection)
+    assert getattr(converted, "obj", converted) == getattr(expected, "obj", expected)
 
 
 @pytest.mark.parametrize("value", [Decimal("12.50"), Decimal("12.5"), Decimal("-0.00"), "12.50", 7])
@@ -204,3 +223,43 @@ def test_one_statement_on_postgresql_one_per_model_elsewhere(company, django_ass
     order, entry, line, movement = _rows(company)
     with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
         inserts_together([order], (AuditEntry, [entry]), [line], (StockMovement, [movement]))
+
+
+def _loaded_state(instance) -> dict:
+    return {
+        **{name: value for name, value in instance.__dict__.items() if name != "_state"},
+        "adding": instance._state.adding,
+        "db": instance._state.db,
+    }
+
+
+def test_saved_instances_are_what_the_orm_makes_of_the_rows(company):
+    order, *_ = _rows(company)
+    inserts_together([order])
+    names = [f.attname for f in Order._meta.concrete_fields]
+    row = {name: getattr(order, name) for name in names}
+    (made,) = saved_instances(Order, [row])
+    loaded = Order.from_db("default", names, [row[name] for name in names])
+    assert _loaded_state(made) == _loaded_state(loaded)
+    assert made == Order.objects.get(id=order.id) and made.company == company
+    made.notes = "Edited"
+    made.save(update_fields=["notes"])  # an UPDATE of the stored row, not a second INSERT
+    assert Order.objects.get(id=order.id).notes == "Edited"
+
+
+def test_saved_instances_send_init_signals_to_their_receivers(company):
+    from django.db.models.signals import post_init
+
+    _, entry, *_ = _rows(company)
+    inserts_together((AuditEntry, [entry]))
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.id)
+
+    post_init.connect(receiver, sender=AuditEntry)
+    try:
+        (made,) = saved_instances(AuditEntry, [entry])
+    finally:
+        post_init.disconnect(receiver, sender=AuditEntry)
+    assert seen == [entry["id"]] and not made._state.adding

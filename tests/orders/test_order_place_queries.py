@@ -4,6 +4,7 @@ from django.db import connection
 
 from stockline.core.channels import Channel
 from stockline.notifications.models import LowStockAlert
+from stockline.orders.models import OrderLine
 from tests.factories import make_customer, make_product, owner_actor, place
 
 # Any number of lines (tests/storefront/test_query_counts.py checks 3 and 30).
@@ -46,3 +47,31 @@ def test_placed_order_renders_its_lines_without_another_query(company, django_as
     with django_assert_num_queries(0):
         names = [line.product_name for line in order.lines.all()]
     assert names == ["Alpha", "Bravo", "Charlie"]
+
+
+def test_placed_order_counts_its_lines_as_prefetched(company, django_assert_num_queries):
+    from django.db.models import prefetch_related_objects
+
+    order = place(company, [(make_product(company, stock=10), 1), (make_product(company, stock=10), 2)])
+    with django_assert_num_queries(0):
+        prefetch_related_objects([order], "lines")  # nothing left to fetch
+        assert "lines" in order._prefetched_objects_cache
+        assert sorted(line.quantity for line in order.lines.all()) == [1, 2]
+
+
+def test_placed_order_lines_are_queried_again_once_dropped(company, django_assert_num_queries):
+    order = place(company, [(make_product(company, stock=10), 1), (make_product(company, stock=10), 2)])
+    with django_assert_num_queries(1):
+        assert [line.quantity for line in order.lines.filter(quantity=2)] == [2]  # filtered in SQL
+    OrderLine.objects.filter(order=order, quantity=1).delete()
+    order.refresh_from_db(fields=["lines"])  # drops the prefetched lines, before or after first use
+    with django_assert_num_queries(1):
+        assert [line.quantity for line in order.lines.all()] == [2]
+
+
+def test_placed_order_lines_dropped_by_the_manager_are_queried_again(company, django_assert_num_queries):
+    order = place(company, [(make_product(company, stock=10), 1)])
+    order._prefetched_objects_cache.pop("lines", None)  # what lines.add/remove/clear do
+    OrderLine.objects.filter(order=order).delete()
+    with django_assert_num_queries(1):
+        assert list(order.lines.all()) == []
