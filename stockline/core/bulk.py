@@ -292,29 +292,31 @@ def _insert_statement(model: type[Model], rows: int, vendor: str) -> _Insert:
     )
 
 
-def _insert(model: type[Model], rows: list[dict], connection, now: datetime, memo: dict) -> tuple[str, list]:
+def _insert(
+    model: type[Model], rows: list[dict], connection, now: datetime, now_converted: dict
+) -> tuple[str, list]:
     """The INSERT of these {attname: value} rows and its parameters. A column a row leaves
     out takes the field's default, as Model(...) would give it, and auto_now fields take
-    `now`: both are filled into the rows, which then hold every column. `memo` keeps the
-    converted `now` and ids for the other batches written together."""
+    `now`: both are filled into the rows, which then hold every column. `now_converted`
+    keeps `now` as each converter made it, for all the batches written together."""
     statement = _insert_statement(model, len(rows), connection.vendor)
     params = []
     for row in rows:
         for attname in statement.stamped:
             row.setdefault(attname, now)
-        for attname, field in statement.fields:
-            if attname not in row:
-                row[attname] = field.get_default()
+        if len(row) < len(statement.fields):
+            for attname, field in statement.fields:
+                if attname not in row:
+                    row[attname] = field.get_default()
         values = list(statement.values(row))
         for i, convert in statement.converted:
             value = values[i]
-            if value is now or type(value) is UUID:  # repeated across the rows written together
-                key = (convert, value)
-                if (converted := memo.get(key, _MISSING)) is _MISSING:
-                    converted = memo[key] = convert(value, connection)
+            if value is not now:
+                values[i] = convert(value, connection)
+            elif (converted := now_converted.get(convert, _MISSING)) is not _MISSING:
                 values[i] = converted
             else:
-                values[i] = convert(value, connection)
+                values[i] = now_converted[convert] = convert(value, connection)
         if statement.document:
             params.append(dict(zip(statement.document, values, strict=True)))
         else:
@@ -391,10 +393,10 @@ def inserts_together(*batches: Batch) -> None:
     if not batches:
         return
     now = timezone.now()  # one time for every row written together
-    statements, params, memo = [], [], {}
+    statements, params, now_converted = [], [], {}
     for batch in batches:
         model, rows = batch if isinstance(batch, tuple) else (type(batch[0]), _stamped(batch, now))
-        sql, values = _insert(model, rows, connection, now, memo)
+        sql, values = _insert(model, rows, connection, now, now_converted)
         statements.append(sql)
         params.append(values)
     if connection.vendor == "postgresql":
