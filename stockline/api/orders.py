@@ -23,7 +23,7 @@ from stockline.core.channels import Channel
 from stockline.customers.models import Customer
 from stockline.orders.lifecycle import OrderStatus
 from stockline.orders.models import Order, OrderLine
-from stockline.orders.services import OrderLineInput, order_place, order_status_change
+from stockline.orders.services import OrderLineInput, order_place, order_status_change, placed_lines
 
 router = Router(tags=["orders"], auth=ApiKeyAuth("orders"))
 
@@ -108,7 +108,7 @@ def orders_create(request, payload: OrderCreateIn):
         po_number=payload.poNumber or "",
         notes=payload.notes or "",
     )
-    return Status(201, {"data": order_json(order)})
+    return Status(201, {"data": order_json(order, placed_lines(order))})
 
 
 @router.patch(

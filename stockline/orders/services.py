@@ -244,7 +244,14 @@ class _PlacedLines(dict):
 
     def __init__(self, order: Order, lines: list[OrderLine]):
         super().__init__()
+        lines = sorted(lines, key=lambda x: (x.product_name, x.id))  # as OrderLine's Meta.ordering
         self._pending: tuple[Order, list[OrderLine]] | None = (order, lines)
+
+    def listed(self) -> list[OrderLine] | None:
+        """The lines, as order.lines.all() would give them, without making the queryset."""
+        if super().__contains__("lines"):
+            return list(self["lines"])
+        return None if self._pending is None else self._pending[1]
 
     def __missing__(self, key):
         if key != "lines" or self._pending is None:
@@ -256,7 +263,7 @@ class _PlacedLines(dict):
             prefetched = order.lines.all()
         finally:
             order._prefetched_objects_cache = self
-        prefetched._result_cache = sorted(lines, key=lambda x: (x.product_name, x.id))
+        prefetched._result_cache = list(lines)
         prefetched._prefetch_done = True
         self[key] = prefetched
         return prefetched
@@ -280,6 +287,13 @@ class _PlacedLines(dict):
             if not super().__contains__(key):
                 return None
         return super().pop(key, *default)
+
+
+def placed_lines(order: Order) -> list[OrderLine] | None:
+    """The lines of an order order_place returned, as order.lines.all() gives them but
+    without making a queryset (the API's response to a new order); None for other orders."""
+    cache = getattr(order, "_prefetched_objects_cache", None)
+    return cache.listed() if isinstance(cache, _PlacedLines) else None
 
 
 def order_get(*, company_id: UUID, order_id: UUID) -> Order:

@@ -4,7 +4,7 @@ from django.db import connection
 
 from stockline.core.channels import Channel
 from stockline.notifications.models import LowStockAlert
-from stockline.orders.models import OrderLine
+from stockline.orders.models import Order, OrderLine
 from tests.factories import make_customer, make_product, owner_actor, place
 
 # Any number of lines (tests/storefront/test_query_counts.py checks 3 and 30).
@@ -75,3 +75,18 @@ def test_placed_order_lines_dropped_by_the_manager_are_queried_again(company, dj
     OrderLine.objects.filter(order=order).delete()
     with django_assert_num_queries(1):
         assert list(order.lines.all()) == []
+
+
+def test_placed_lines_are_the_new_orders_lines_in_display_order(company, django_assert_num_queries):
+    from stockline.orders.services import placed_lines
+
+    products = [make_product(company, name=name, stock=10) for name in ("Bravo", "Alpha", "Charlie")]
+    order = place(company, [(p, 1) for p in products])
+    with django_assert_num_queries(0):
+        before = [line.id for line in placed_lines(order)]
+        assert before == [line.id for line in order.lines.all()]  # the queryset, once made, agrees
+        assert [line.id for line in placed_lines(order)] == before
+    assert [line.product_name for line in placed_lines(order)] == ["Alpha", "Bravo", "Charlie"]
+    order.refresh_from_db(fields=["lines"])
+    assert placed_lines(order) is None  # dropped: the caller queries them
+    assert placed_lines(Order.objects.get(id=order.id)) is None
