@@ -33,8 +33,10 @@ def execute(sql: str, params: Sequence | Mapping, *, fetch: bool = False, connec
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if fetch else None
-    connection.close_if_health_check_failed()  # as connection.cursor() would
+    # What connection.cursor() and Django's cursor wrapper check before a statement runs.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors:
         if connection.vendor == "sqlite":
