@@ -146,10 +146,7 @@ def db_value_converter(field: Field, connection) -> Callable | None:
         return _datetime
     if kind == "DecimalField" and stored is field and _decimals_as_is(connection):
         return functools.partial(_decimal, field)
-    if (
-        kind == "JSONField"
-        and type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
-    ):
+    if kind == "JSONField" and _json_as_text(connection):
         return functools.partial(_json_text, field)
     return lambda value, connection: field.get_db_prep_save(value, connection)
 

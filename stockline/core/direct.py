@@ -2,7 +2,7 @@
 
 Django's cursor wrapper costs a few microseconds a statement, and its SQLite cursor turns
 `%s` / `%(name)s` into `?` / `:name` with a regular expression on every execute: for the
-order path's long statements, about 15 µs each, paid five times per order (bench/README.md).
+order path's long statements about 10 µs each, five times per order (bench/README.md).
 Here the placeholders are converted once per statement text (by Django's own conversion),
 and the statement goes to the driver cursor with what Django's wrapper does that matters:
 the broken-transaction check and its error translation (sqlite3/psycopg IntegrityError ->

@@ -18,7 +18,7 @@ def uuid7() -> uuid.UUID:
 
 
 def uuid7s(count: int) -> list[uuid.UUID]:
-    """`count` new ids with one call for randomness (a system call: most of an id's cost)."""
+    """`count` new ids, their randomness from one system call (the order path makes eight)."""
     ms = (time.time_ns() // 1_000_000).to_bytes(6, "big")
     random = os.urandom(10 * count)
     made = []

@@ -187,7 +187,7 @@ def order_place(
                 "quantity": wanted[t.product_id],
                 "unit_price": t.price,
             }
-            for t, line_id in zip(taken, row_ids, strict=False)
+            for t, line_id in zip(taken, row_ids[: len(taken)], strict=True)
         ]
         movements = [
             movement_values(
