@@ -174,7 +174,60 @@ def http_run(port, key, ids, *, clients: int, orders: int, processes: int) -> di
     }
 
 
-PGBENCH_SCRIPT = (Path(__file__).parent / "order_floor.sql").read_text()
+def pgbench_script(company_id: str, third: int) -> str:
+    """The service's own statement for a 3-line API order (orders/place_postgresql.py) as a
+    pgbench script: each parameter replaced by what the service would send, as SQL (the
+    order's two ids drawn once per statement in a CTE, each product a random one of its
+    third of the catalog)."""
+    from stockline.core.postgresql import PREPARED_MARK
+    from stockline.orders import place_postgresql
+    from stockline.orders.numbers import order_number_next_sql
+
+    company = uuid.UUID(company_id)
+    number_sql, number_params = order_number_next_sql(company)
+    sql = place_postgresql.order_statement(3, number_sql).removeprefix(PREPARED_MARK).strip()
+    order, entry, text = "(SELECT o FROM ids)", "(SELECT e FROM ids)", "'{}'"
+    values = {
+        **{name: text.format(value) for name, value in number_params.items()},
+        "company": text.format(company),
+        "now": "now()",
+        "a_customer": "NULL",
+        **{f"id{i}": f"(SELECT id FROM bench_ids WHERE n = :{v})" for i, v in enumerate("abc")},
+        **{f"quantity{i}": "1" for i in range(3)},
+        **{f"{kind}{i}": "gen_random_uuid()" for kind in ("line", "movement") for i in range(3)},
+        **{f"{p}_company_id": text.format(company) for p in "oam"},
+        **{f"{p}_order_id": order for p in "lm"},
+        "o_id": order,
+        "a_id": entry,
+        "m_audit_entry_id": entry,
+        "a_entity_id": "(SELECT o::text FROM ids)",
+        "o_status": "'SUBMITTED'",
+        "a_action": "'OrderPlaced'",
+        "a_entity_type": "'order'",
+        "m_reason": "'ORDER'",
+        **{f"{p}_channel": "'API'" for p in "oam"},
+        **{f"{p}_actor_type": "'USER'" for p in "am"},
+        **{f"{p}_actor_label": "'bench'" for p in "am"},
+        **{
+            f"{p}_{n}": "NULL"
+            for p in "am"
+            for n in ("actor_user_id", "actor_customer_id", "actor_api_key_id")
+        },
+        **{
+            f"o_{n}": "NULL"
+            for n in ("customer_id", "placed_by_user_id", "placed_by_api_key_id", "restocked_at")
+        },
+        **{name: "''" for name in ("o_po_number", "o_notes", "m_reference", "m_note")},
+    }
+    # every parameter must have its value here: a KeyError means the statement changed
+    sql = re.sub(r"%\((\w+)\)s", lambda m: values[m.group(1)], sql)
+    sql = sql.replace(
+        "WITH ", "WITH ids AS MATERIALIZED (SELECT gen_random_uuid() AS o, gen_random_uuid() AS e), ", 1
+    )
+    randoms = "".join(
+        f"\\set {v} random({i} * {third} + 1, {i + 1} * {third})\n" for i, v in enumerate("abc")
+    )
+    return randoms + " ".join(sql.split()) + ";\n"
 
 
 def floor_run(company_id: str, *, products: int, clients: int, orders: int) -> dict:
@@ -186,9 +239,7 @@ def floor_run(company_id: str, *, products: int, clients: int, orders: int) -> d
         f"FROM catalog_product WHERE company_id = '{company_id}'; CREATE UNIQUE INDEX ON bench_ids (n);"
     )
     script = Path(tempfile.mkdtemp()) / "order.sql"
-    script.write_text(
-        PGBENCH_SCRIPT.format(third=third, company=company_id, company_hex=uuid.UUID(company_id).hex)
-    )
+    script.write_text(pgbench_script(company_id, third))
     out = subprocess.run(
         [
             "pgbench",

@@ -1,18 +1,16 @@
 """The raw SQL floor: order_place's writes for one order, straight through the DB-API driver.
 
-Same statements as the service (the conditional decrement of every product, which also
-hands back the order number and company threshold; the order, its audit entry, multi-row
-lines and multi-row movements) in one transaction per order, with the same column values,
-on its own plain driver connection: what an order costs with no Django in the way.
-`STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too. On PostgreSQL the floor's INSERTs take
-a parameter per value, bound and prepared by psycopg (its Cursor's defaults), where the
-service sends each model's rows as one jsonb parameter (core/bulk.py): the same rows, each
-in the cheapest form for its side.
+Same statements as the service, with the same column values, on its own plain driver
+connection: what an order costs with no Django in the way. SQLite: the conditional
+decrement of every product (which also hands back the order number and company
+threshold), then the order, its audit entry, multi-row lines and multi-row movements, in
+one transaction per order (`STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too).
+PostgreSQL: the service's one statement (orders/place_postgresql.py), its own transaction,
+prepared by psycopg.
 
 The `ThroughDjango` variants send the very same SQL through Django's connection (its cursor
-wrapper and transaction.atomic()), which splits the service's distance from the floor into
-Django's database layer and everything above it.
-"""
+wrapper, and on SQLite transaction.atomic()), which splits the service's distance from the
+floor into Django's database layer and everything above it."""
 
 import json
 import re
@@ -22,13 +20,12 @@ from decimal import Decimal
 from uuid import UUID
 
 import psycopg
-from psycopg.types.json import Jsonb
 
 from stockline.core.ids import uuid7
 
-# BEGIN, UPDATE products (with the order number), INSERT order, audit, lines, movements
-# (PostgreSQL: one statement for the four), COMMIT
-STATEMENTS_PER_ORDER = {"sqlite": 7, "postgresql": 4}
+# SQLite: BEGIN, UPDATE products (with the order number), INSERT order, audit, lines,
+# movements, COMMIT. PostgreSQL: one statement, its own transaction.
+STATEMENTS_PER_ORDER = {"sqlite": 7, "postgresql": 1}
 
 _ORDER = (
     "INSERT INTO orders_order (id, created_at, updated_at, company_id, number, status, channel, "
@@ -201,36 +198,78 @@ class SqliteOrderWriter(RawOrderWriter):
 
 
 class PostgresOrderWriter(RawOrderWriter):
-    """psycopg 3 (server-side binding, so repeated statements get prepared), BEGIN implicit."""
+    """psycopg 3 in autocommit (server-side binding, the statement prepared): the service's
+    one statement per order (orders/place_postgresql.py), its parameters set here."""
 
     vendor = "postgresql"
 
     def _connect(self, location):
-        return psycopg.connect(location)
+        return psycopg.connect(location, autocommit=True)
 
-    def _id(self, value):
-        return value
+    def _execute(self, sql, params):
+        return self.cursor.execute(sql, params, prepare=True).fetchall()
 
-    def _time(self, value):
-        return value
+    def place(self, lines: list[tuple[UUID, int]]) -> None:
+        from stockline.orders import place_postgresql  # needs Django set up
+        from stockline.orders.numbers import order_number_next_sql
 
-    def _json(self, value):
-        return Jsonb(value)
-
-    def _insert(self, inserts: list[tuple[str, list]]) -> None:
-        """All four in one statement, as the service does on PostgreSQL (core.bulk)."""
-        *first, (last, last_params) = inserts
-        heads = ", ".join(f"written_{i} AS ({sql})" for i, (sql, _) in enumerate(first))
-        self.cursor.execute(f"WITH {heads} {last}", [p for _, params in first for p in params] + last_params)
-
-    def _begin(self):
-        pass  # psycopg sends BEGIN before the first statement
-
-    def _commit(self):
-        self.connection.commit()
-
-    def _rollback(self):
-        self.connection.rollback()
+        number_sql, params = order_number_next_sql(self.company_id)
+        statement = place_postgresql.order_statement(len(lines), number_sql)
+        order_id, entry_id = uuid7(), uuid7()
+        actor = {
+            "actor_type": "USER",
+            "actor_user_id": self.user_id,
+            "actor_customer_id": None,
+            "actor_api_key_id": None,
+            "actor_label": self.label,
+        }
+        shared = {  # every column the statement takes as a parameter, as the service sets it
+            "o": {
+                "id": order_id,
+                "company_id": self.company_id,
+                "status": "SUBMITTED",
+                "channel": self.channel,
+                "customer_id": None,
+                "placed_by_user_id": self.user_id,
+                "placed_by_api_key_id": None,
+                "po_number": "",
+                "notes": "",
+                "restocked_at": None,
+            },
+            "a": {
+                "id": entry_id,
+                "company_id": self.company_id,
+                **actor,
+                "action": "OrderPlaced",
+                "entity_type": "order",
+                "entity_id": str(order_id),
+                "channel": self.channel,
+            },
+            "l": {"order_id": order_id},
+            "m": {
+                "company_id": self.company_id,
+                **actor,
+                "reason": "ORDER",
+                "channel": self.channel,
+                "order_id": order_id,
+                "audit_entry_id": entry_id,
+                "reference": "",
+                "note": "",
+            },
+        }
+        params.update(
+            {f"{prefix}_{name}": value for prefix, row in shared.items() for name, value in row.items()},
+            company=self.company_id,
+            now=datetime.now(UTC),
+            a_customer=None,
+        )
+        for i, (product_id, quantity) in enumerate(sorted(lines)):
+            params.update(
+                {f"id{i}": product_id, f"quantity{i}": quantity, f"line{i}": uuid7(), f"movement{i}": uuid7()}
+            )
+        rows = self._execute(statement, params)
+        if not all(row[1] for row in rows) or len(rows) != len(lines):
+            raise RuntimeError("not enough stock")
 
 
 class ThroughDjango:
@@ -265,4 +304,9 @@ class SqliteThroughDjango(ThroughDjango, SqliteOrderWriter):
 
 
 class PostgresThroughDjango(ThroughDjango, PostgresOrderWriter):
-    pass
+    """The one statement on Django's connection, outside a transaction as the service runs it."""
+
+    def _execute(self, sql, params):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()

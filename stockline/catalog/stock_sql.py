@@ -1,20 +1,15 @@
-"""The race-free stock decrement: one conditional UPDATE ... RETURNING for every product of
-an order.
+"""The race-free stock decrement on SQLite: one conditional UPDATE ... RETURNING for every
+product of an order.
 
 The WHERE clause is the check and the SET is the write, in one statement: no
-read-then-write in Python, so concurrent orders can never sell more than there is. The
-statement also takes the row locks (held to commit) and hands back the locked rows' price
-and name, which are frozen onto the order lines, the company's default low-stock threshold,
-and one value the caller asks for (order_place: the order's number), each computed once:
-one round trip fewer per order.
+read-then-write in Python, so concurrent orders can never sell more than there is (BEGIN
+IMMEDIATE already holds the only write lock). The statement hands back the updated rows'
+price and name, which are frozen onto the order lines, the company's default low-stock
+threshold, and one value the caller asks for (order_place: the order's number), each
+computed once: one round trip fewer per order.
 
-PostgreSQL: the statement first locks the rows in primary-key order (a sorted SELECT ...
-FOR UPDATE, as catalog.locks does), so two orders over the same products wait for each
-other instead of deadlocking; an UPDATE alone would lock in whatever order its plan visits
-rows. A row another order changed while we waited is re-checked against its new stock
-(READ COMMITTED re-evaluates the WHERE clause on the latest version). SQLite: BEGIN
-IMMEDIATE already holds the only write lock.
-"""
+PostgreSQL takes the whole order in one statement instead (orders.place_postgresql), its
+rows locked in primary-key order."""
 
 import functools
 from dataclasses import dataclass
@@ -28,7 +23,6 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from stockline.accounts.models import Company
 from stockline.catalog.models import Product
 from stockline.core.direct import execute
-from stockline.core.postgresql import prepared
 
 _CENT = Decimal("0.01")
 
@@ -54,17 +48,6 @@ class StockTaken:
     also: object = None
 
 
-_POSTGRESQL = """
-WITH wanted (id, quantity) AS (VALUES {rows}),
-locked AS MATERIALIZED (
-    SELECT p.id, p.is_active AND p.stock >= w.quantity AS enough FROM {table} p JOIN wanted w ON w.id = p.id
-    WHERE p.company_id = %(company)s ORDER BY p.id FOR UPDATE OF p
-)
-UPDATE {table} p SET stock = p.stock - w.quantity, updated_at = %(now)s
-FROM wanted w, locked l
-WHERE p.id = w.id AND l.id = p.id AND p.is_active AND p.stock >= w.quantity
-RETURNING p.id, p.stock, p.name, p.sku, p.price, p.low_stock_threshold, {once}
-"""
 _SQLITE = """
 WITH wanted (id, quantity) AS (VALUES {rows})
 UPDATE {table} SET stock = stock - w.quantity, updated_at = %(now)s
@@ -74,41 +57,30 @@ RETURNING id, stock, name, sku, price, low_stock_threshold, {once}
 """
 
 
-# Uncorrelated scalar subqueries: evaluated once per statement (PostgreSQL: an InitPlan;
-# SQLite: a subroutine run once), and not at all when no row is returned. On PostgreSQL
-# `also` runs only when every product is taken, so a refused order's nextval() is not spent
-# (`locked` read each row's latest version under its lock, as the UPDATE's WHERE does).
-_ONCE = "(SELECT low_stock_threshold FROM {company} WHERE id = %(company)s), {also}"
-_ALSO_SQLITE = "({also})"
-_ALSO_POSTGRESQL = "(SELECT ({also}) WHERE (SELECT count(*) FROM locked WHERE enough) = {products})"
+# Uncorrelated scalar subqueries: evaluated once per statement (a subroutine SQLite runs
+# once), and not at all when no row is returned.
+_ONCE = "(SELECT low_stock_threshold FROM {company} WHERE id = %(company)s), ({also})"
 
 
 @functools.cache
 def stock_take_statement(vendor: str, products: int, also: str = "NULL") -> str:
     """The statement for an order of `products` products (named parameters: company, now,
     id0, quantity0, ..., and those of `also`); bench/floor.py runs it too."""
+    if vendor != "sqlite":
+        raise NotImplementedError(f"{vendor}: orders.place_postgresql writes the whole order")
     quote = connection.ops.quote_name
     table = quote(Product._meta.db_table)
-    row = (
-        "(%(id{i})s::uuid, %(quantity{i})s::integer)"
-        if vendor == "postgresql"
-        else "(%(id{i})s, %(quantity{i})s)"
-    )
-    sql, gated = (_POSTGRESQL, _ALSO_POSTGRESQL) if vendor == "postgresql" else (_SQLITE, _ALSO_SQLITE)
-    once = _ONCE.format(
-        company=quote(Company._meta.db_table), also=gated.format(also=also, products=products)
-    )
-    return prepared(
-        sql.format(table=table, rows=", ".join(row.format(i=i) for i in range(products)), once=once)
-    )
+    once = _ONCE.format(company=quote(Company._meta.db_table), also=also)
+    rows = ", ".join(f"(%(id{i})s, %(quantity{i})s)" for i in range(products))
+    return _SQLITE.format(table=table, rows=rows, once=once)
 
 
 def stock_take(
     *, company_id: UUID, wanted: dict[UUID, int], now: datetime, also: tuple[str, dict] = ("NULL", {})
 ) -> StockTaken:
-    """Take every quantity that is there. `also`: an SQL query of one value (with its named
-    parameters) the statement evaluates once, after the rows are locked, and hands back; on
-    PostgreSQL only if every product was taken (elsewhere it must have no side effect)."""
+    """Take every quantity that is there, in the caller's BEGIN IMMEDIATE transaction (SQLite).
+    `also`: an SQL query of one value (with its named parameters, and no side effect) the
+    statement evaluates once and hands back."""
     db = connections[DEFAULT_DB_ALIAS]
     to_param = Product._meta.pk.get_db_prep_value
     by_param = {to_param(product_id, db): product_id for product_id in wanted}

@@ -1,11 +1,12 @@
 """Order placement and the status lifecycle: the single path for every channel."""
 
 from collections import OrderedDict
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from stockline.accounts.permissions import Perm
@@ -17,12 +18,14 @@ from stockline.catalog.ledger import movement_build, movement_values
 from stockline.catalog.locks import products_lock
 from stockline.catalog.models import MovementReason, Product, StockMovement
 from stockline.catalog.stock_rules import effective_threshold
-from stockline.catalog.stock_sql import stock_take
+from stockline.catalog.stock_sql import TakenStock, stock_take
 from stockline.core.bulk import inserts_together, saved_instances
 from stockline.core.channels import ORDER_CHANNELS, Channel
+from stockline.core.direct import execute
 from stockline.core.ids import uuid7s
 from stockline.customers.models import Customer, CustomerStatus
 from stockline.notifications.services import LowStockItem, low_stock_alert_enqueue
+from stockline.orders import place_postgresql
 from stockline.orders.errors import InvalidTransition, OrderError, OrderNotFound
 from stockline.orders.lifecycle import RESTOCKABLE_STATUSES, OrderStatus, can_transition
 from stockline.orders.models import Order, OrderLine
@@ -104,6 +107,118 @@ def _refusal(*, company_id: UUID, wanted: dict[UUID, int], failed: list[UUID]) -
     )
 
 
+def _line_rows(
+    order_id: UUID, taken: list[TakenStock], wanted: dict[UUID, int], line_ids: list[UUID]
+) -> list[dict]:
+    """The order's lines as rows: each product's name, SKU and price as the order froze them."""
+    return [
+        {
+            "id": line_id,
+            "order_id": order_id,
+            "product_id": t.product_id,
+            "product_name": t.name,
+            "product_sku": t.sku,
+            "quantity": wanted[t.product_id],
+            "unit_price": t.price,
+        }
+        for t, line_id in zip(taken, line_ids, strict=True)
+    ]
+
+
+@dataclass(slots=True)
+class _Written:
+    """What a writer did: the stock taken (in pk order) or the products it could not take
+    (then nothing was written), and the company's default threshold."""
+
+    taken: list[TakenStock]
+    failed: list[UUID]
+    company_threshold: int | None
+
+
+def _write_statements(
+    db, *, wanted, order_row, entry, movement, line_ids, movement_ids, customer
+) -> _Written:
+    """The stock statement, then the rows computed here from what it returned, one INSERT
+    per model (catalog.stock_sql, core.bulk). Completes `order_row`."""
+    took = stock_take(
+        company_id=order_row["company_id"],
+        wanted=wanted,
+        now=timezone.now(),
+        also=order_number_next_sql(order_row["company_id"]),
+    )
+    taken = took.taken
+    if took.failed:
+        return _Written(taken, took.failed, None)
+    total = sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00"))
+    order_row.update(number=took.also, total=total)
+    entry["metadata"] = {
+        "number": took.also,
+        "total": str(total),
+        "customer": str(customer.id) if customer else None,
+        "lines": [
+            {"product": str(t.product_id), "sku": t.sku, "quantity": wanted[t.product_id]} for t in taken
+        ],
+    }
+    line_rows = _line_rows(order_row["id"], taken, wanted, line_ids)
+    movements = [
+        {
+            **movement,
+            "id": movement_id,
+            "product_id": t.product_id,
+            "delta": -wanted[t.product_id],
+            "stock_before": t.stock_after + wanted[t.product_id],
+            "stock_after": t.stock_after,
+        }
+        for t, movement_id in zip(taken, movement_ids, strict=True)
+    ]
+    inserts_together(
+        (Order, [order_row]),
+        (AuditEntry, [entry]),
+        (OrderLine, line_rows),
+        (StockMovement, movements),
+    )  # stamped after the rows were locked: the ledger's times follow the order stock changed in
+    return _Written(taken, [], took.company_threshold)
+
+
+def _write_one_statement(
+    db, *, wanted, order_row, entry, movement, line_ids, movement_ids, customer
+) -> _Written:
+    """PostgreSQL: everything in one statement (orders.place_postgresql). Completes `order_row`."""
+    number_sql, number_params = order_number_next_sql(order_row["company_id"])
+    params = {
+        **number_params,
+        "company": order_row["company_id"],
+        "now": timezone.now(),
+        "a_customer": str(customer.id) if customer else None,
+    }
+    for i, (product_id, quantity) in enumerate(wanted.items()):
+        params[f"id{i}"], params[f"quantity{i}"] = product_id, quantity
+        params[f"line{i}"], params[f"movement{i}"] = line_ids[i], movement_ids[i]
+    for model, row in (
+        (Order, order_row),
+        (AuditEntry, entry),
+        (OrderLine, {"order_id": order_row["id"]}),
+        (StockMovement, movement),
+    ):
+        prefix = place_postgresql.PREFIX[model]
+        for field in place_postgresql.parameter_fields(model):
+            if field.attname not in row:
+                row[field.attname] = field.get_default()
+            params[f"{prefix}_{field.attname}"] = row[field.attname]
+    statement = place_postgresql.order_statement(len(wanted), number_sql)
+    rows = execute(statement, params, fetch=True, connection=db)
+    enough = {row[0] for row in rows if row[1]}
+    if len(enough) < len(wanted):  # missing, inactive or short: nothing was written
+        return _Written([], sorted(wanted.keys() - enough), None)
+    taken = sorted(
+        TakenStock(product_id, stock, name, sku, price, threshold)
+        for product_id, _, stock, name, sku, price, threshold, *_ in rows
+    )
+    number, at, total, company_threshold = rows[0][7:]
+    order_row.update(number=number, total=total, created_at=at, updated_at=at)
+    return _Written(taken, [], company_threshold)
+
+
 def order_place(
     *,
     actor: Actor,
@@ -115,9 +230,10 @@ def order_place(
 ) -> Order:
     """Place an order: all of it (order, lines, stock, ledger, audit, alert job) or nothing.
 
-    Locks: the order's product rows, in pk order, in the one conditional decrement of
-    catalog.stock_sql (on SQLite the whole database, by BEGIN IMMEDIATE); the same statement
-    hands back the order number (orders.numbers; it locks nothing on PostgreSQL).
+    SQLite: BEGIN IMMEDIATE (the whole database locked), the conditional decrement of
+    catalog.stock_sql, which hands back the order number too (orders.numbers), then one
+    INSERT per model. PostgreSQL: all of it in one statement (orders.place_postgresql),
+    which locks the order's product rows in pk order; nextval locks nothing.
     Raises OrderInvalid, OrderError, ProductUnavailable or InsufficientStock (listing every
     short line) and writes nothing.
     Enqueues in the same transaction: the low-stock email job, for storefront orders only.
@@ -132,33 +248,23 @@ def order_place(
         raise OrderInvalid(f"Notes must be at most {NOTES_MAX} characters.")
     wanted = _merge_lines(lines)
     _check_customer(actor=actor, customer=customer)
-
-    with transaction.atomic():
-        now = timezone.now()
-        took = stock_take(
-            company_id=actor.company_id, wanted=wanted, now=now, also=order_number_next_sql(actor.company_id)
-        )
-        taken, failed = took.taken, took.failed
-        if failed:
-            # Report short lines in the order the buyer listed them; the first is the headline.
-            listed = list(dict.fromkeys(line.product_id for line in lines))
-            failed.sort(key=listed.index)
-            raise _refusal(company_id=actor.company_id, wanted=wanted, failed=failed)
-
-        number = took.also
-        order_id, entry_id, *row_ids = uuid7s(2 + 2 * len(taken))
-        total = sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00"))
+    db = connections[DEFAULT_DB_ALIAS]
+    one_statement = db.vendor == "postgresql"
+    # PostgreSQL writes the order in one statement (orders.place_postgresql), a transaction of
+    # its own unless the caller is in one or a storefront order's alert job must join it.
+    own_transaction = not one_statement or db.in_atomic_block or channel == Channel.STOREFRONT
+    with transaction.atomic() if own_transaction else nullcontext():
+        order_id, entry_id, *row_ids = uuid7s(2 + 2 * len(wanted))
+        line_ids, movement_ids = row_ids[: len(wanted)], row_ids[len(wanted) :]
         order_row = {
             "id": order_id,
             "company_id": actor.company_id,
-            "number": number,
             "channel": channel,
             "customer_id": customer.id if customer else None,
             "placed_by_user_id": actor.user_id if actor.type == ActorType.USER else None,
             "placed_by_api_key_id": actor.api_key_id,
             "po_number": po_number,
             "notes": notes,
-            "total": total,
         }
         entry = audit_entry_values(
             entry_id=entry_id,
@@ -167,52 +273,38 @@ def order_place(
             entity_type="order",
             entity_id=order_id,
             channel=channel,
-            metadata={
-                "number": number,
-                "total": str(total),
-                "customer": str(customer.id) if customer else None,
-                "lines": [
-                    {"product": str(t.product_id), "sku": t.sku, "quantity": wanted[t.product_id]}
-                    for t in taken
-                ],
-            },
         )
-        line_rows = [
-            {
-                "id": line_id,
-                "order_id": order_id,
-                "product_id": t.product_id,
-                "product_name": t.name,
-                "product_sku": t.sku,
-                "quantity": wanted[t.product_id],
-                "unit_price": t.price,
-            }
-            for t, line_id in zip(taken, row_ids[: len(taken)], strict=True)
-        ]
-        movements = [
-            movement_values(
-                movement_id=movement_id,
-                actor=actor,
-                channel=channel,
-                product_id=t.product_id,
-                stock_before=t.stock_after + wanted[t.product_id],
-                stock_after=t.stock_after,
-                reason=MovementReason.ORDER,
-                order_id=order_id,
-                audit_entry_id=entry_id,
-            )
-            for t, movement_id in zip(taken, row_ids[len(taken) :], strict=True)
-        ]
-        inserts_together(
-            (Order, [order_row]),
-            (AuditEntry, [entry]),
-            (OrderLine, line_rows),
-            (StockMovement, movements),
-        )  # stamped after the rows were locked: the ledger's times follow the order stock changed in
+        movement = movement_values(
+            actor=actor,
+            channel=channel,
+            product_id=None,
+            stock_before=0,
+            stock_after=0,
+            reason=MovementReason.ORDER,
+            order_id=order_id,
+            audit_entry_id=entry_id,
+        )  # what every movement of the order shares
+        write = _write_one_statement if one_statement else _write_statements
+        placed = write(
+            db,
+            wanted=wanted,
+            order_row=order_row,
+            entry=entry,
+            movement=movement,
+            line_ids=line_ids,
+            movement_ids=movement_ids,
+            customer=customer,
+        )
+        if placed.failed:
+            # Report short lines in the order the buyer listed them; the first is the headline.
+            listed = list(dict.fromkeys(line.product_id for line in lines))
+            placed.failed.sort(key=listed.index)
+            raise _refusal(company_id=actor.company_id, wanted=wanted, failed=placed.failed)
+        taken = placed.taken
         (order,) = saved_instances(Order, [order_row])
         if customer is not None:
             _ORDER_CUSTOMER.set_cached_value(order, customer)
-        lines_placed = saved_instances(OrderLine, line_rows)
+        lines_placed = saved_instances(OrderLine, _line_rows(order_id, taken, wanted, line_ids))
         for line in lines_placed:
             _LINE_ORDER.set_cached_value(line, order)  # line.order without a query
         if channel == Channel.STOREFRONT:
@@ -222,7 +314,7 @@ def order_place(
                 if t.stock_after
                 <= (
                     threshold := effective_threshold(
-                        override=t.threshold_override, company_default=took.company_threshold
+                        override=t.threshold_override, company_default=placed.company_threshold
                     )
                 )
             ]

@@ -59,3 +59,45 @@ def test_orders_listing_the_same_products_in_opposite_orders_never_deadlock():
         assert StockMovement.objects.filter(product=product, reason=MovementReason.ORDER).count() == placed
         assert ledger_chain_breaks(product) == []
         assert ledger_reconciles(product)
+
+
+@pytest.mark.parametrize(("stock", "raised_to", "wanted"), [(1, 10, 5), (10, 0, 5)])
+def test_an_order_waiting_on_a_stock_change_sees_the_new_level(stock, raised_to, wanted):
+    """Another transaction changes the stock after the order's statement began and before it
+    gets the row lock: the order is decided on the new level, never on the one its snapshot
+    saw (raised: the order is placed in full; lowered to zero: refused, nothing written)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    company = make_company()[0]
+    product = make_product(company, name="Contested", stock=stock)
+    other = make_product(company, stock=50)
+    holding, release = threading.Event(), threading.Event()
+
+    def restocker(i: int) -> None:
+        with transaction.atomic():
+            Product.objects.select_for_update().filter(id=product.id).update(stock=raised_to)
+            holding.set()
+            release.wait(timeout=10)  # the order's statement starts meanwhile and waits for the lock
+        connection.close()
+
+    def buyer(i: int):
+        holding.wait(timeout=10)
+        timer = threading.Timer(0.3, release.set)  # commit the change once the order is waiting
+        timer.start()
+        return place(company, [(other, 1), (product, wanted)])
+
+    outcomes = run_concurrently(lambda i: restocker(i) if i == 0 else buyer(i), 2)
+
+    product.refresh_from_db()
+    other.refresh_from_db()
+    if raised_to >= wanted:
+        assert outcomes[1].error is None
+        assert (product.stock, other.stock) == (raised_to - wanted, 49)
+        assert outcomes[1].value.lines.count() == 2
+    else:
+        assert isinstance(outcomes[1].error, InsufficientStock)
+        assert outcomes[1].error.message == f"Not enough stock for Contested. Only {raised_to} available."
+        assert (product.stock, other.stock) == (raised_to, 50)
+        assert not Order.objects.filter(company=company).exists()

@@ -1,29 +1,46 @@
 """Pinned statement counts for placing an order: a change here is a change to the hot path."""
 
+import pytest
 from django.db import connection
 
+from stockline.catalog.models import Product
 from stockline.core.channels import Channel
 from stockline.notifications.models import LowStockAlert
 from stockline.orders.models import Order, OrderLine
 from tests.factories import make_customer, make_product, owner_actor, place
 
-# Any number of lines (tests/storefront/test_query_counts.py checks 3 and 30).
-STATEMENTS = {"sqlite": 7, "postgresql": 4}
+# Any number of lines (tests/storefront/test_query_counts.py checks 3 and 30), inside a
+# caller's transaction (the test's).
+STATEMENTS = {"sqlite": 7, "postgresql": 3}
 
 
 def test_three_line_dashboard_order_statements_are_pinned(company, django_assert_num_queries):
     products = [make_product(company, stock=50) for _ in range(3)]
     actor = owner_actor(company)
     # 1     SAVEPOINT (the service's transaction, nested in the test's)
-    # 1     UPDATE product SET stock = stock - n ... WHERE stock >= n RETURNING ... (every line;
-    #       on PostgreSQL after locking the rows in pk order, in the same statement), returning
-    #       too the company threshold and the next order number (PostgreSQL: nextval; SQLite:
-    #       MAX(number) + 1)
-    # 4|1   INSERT order, audit entry (OrderPlaced), order lines, stock movements: one
-    #       multi-row statement each, on PostgreSQL all four in one (WITH ... INSERT)
+    # SQLite:
+    # 1     UPDATE product SET stock = stock - n ... WHERE stock >= n RETURNING ... (every
+    #       line), returning too the company threshold and the next order number
+    #       (MAX(number) + 1)
+    # 4     INSERT order, audit entry (OrderPlaced), order lines, stock movements: one
+    #       multi-row statement each
+    # PostgreSQL:
+    # 1     all of it in one statement (orders.place_postgresql): the rows locked in pk
+    #       order, the decrement, nextval, the four INSERTs
     # 1     RELEASE SAVEPOINT
     with django_assert_num_queries(STATEMENTS[connection.vendor]):
         place(company, [(p, 2) for p in products], actor=actor)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: SQLite needs BEGIN IMMEDIATE")
+def test_an_order_outside_a_transaction_is_one_statement_on_postgresql(company, django_assert_num_queries):
+    products = [make_product(company, stock=50) for _ in range(3)]
+    actor = owner_actor(company)
+    with django_assert_num_queries(1):  # its own transaction: no BEGIN, no COMMIT round trip
+        order = place(company, [(p, 2) for p in products], actor=actor)
+    assert Order.objects.get(id=order.id).lines.count() == 3
+    assert [p.stock for p in Product.objects.filter(id__in=[p.id for p in products])] == [48] * 3
 
 
 def test_three_line_storefront_order_with_low_stock_job_statements_are_pinned(
