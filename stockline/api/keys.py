@@ -20,7 +20,9 @@ from stockline.api.models import ApiKey
 from stockline.audit.actors import Actor, ActorType
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
+from stockline.core.bulk import saved_instances
 from stockline.core.channels import Channel
+from stockline.core.direct import execute
 from stockline.core.postgresql import prepared
 
 KEY_PREFIX = "dk_"
@@ -143,7 +145,7 @@ def _from_row(lookup: _Lookup, row: tuple) -> ApiKey:
     values = list(row[: len(names)])
     for i, convert, col in lookup.converters:
         values[i] = convert(values[i], col, connection)
-    key = ApiKey.from_db(DEFAULT_DB_ALIAS, names, values)
+    (key,) = saved_instances(ApiKey, [dict(zip(names, values, strict=True))])  # as from_db, cheaper
     if key.created_by_id is not None:
         name, email = row[len(names) :]
         creator = User.from_db(DEFAULT_DB_ALIAS, ["id", "name", "email"], [key.created_by_id, name, email])
@@ -156,12 +158,10 @@ def api_key_authenticate(plaintext: str) -> ApiKey | None:
     if not plaintext.startswith(KEY_PREFIX) or len(plaintext) > 200:
         return None
     lookup = _lookup(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(lookup.sql, [api_key_hash(plaintext)])
-        row = cursor.fetchone()
-    if row is None:
+    rows = execute(lookup.sql, [api_key_hash(plaintext)], fetch=True)
+    if not rows:
         return None
-    key = _from_row(lookup, row)
+    key = _from_row(lookup, rows[0])
     if not key.is_usable:
         return None
     now = timezone.now()

@@ -140,7 +140,12 @@ def order_statement(products: int, number: str) -> str:
 
 
 @functools.cache
-def parameter_fields(model) -> list:
-    """The fields of `model` whose value is a parameter of the statement."""
-    computed = _COMPUTED[model]
-    return [f for f in model._meta.concrete_fields if not f.generated and f.attname not in computed]
+def parameter_columns(model) -> list[tuple[str, str, object]]:
+    """(parameter name, attname, field) of each column of `model` the statement takes as a
+    parameter."""
+    computed, prefix = _COMPUTED[model], PREFIX[model]
+    return [
+        (f"{prefix}_{f.attname}", f.attname, f)
+        for f in model._meta.concrete_fields
+        if not f.generated and f.attname not in computed
+    ]

@@ -200,11 +200,10 @@ def _write_one_statement(
         (OrderLine, {"order_id": order_row["id"]}),
         (StockMovement, movement),
     ):
-        prefix = place_postgresql.PREFIX[model]
-        for field in place_postgresql.parameter_fields(model):
-            if field.attname not in row:
-                row[field.attname] = field.get_default()
-            params[f"{prefix}_{field.attname}"] = row[field.attname]
+        for name, attname, field in place_postgresql.parameter_columns(model):
+            if attname not in row:
+                row[attname] = field.get_default()
+            params[name] = row[attname]
     statement = place_postgresql.order_statement(len(wanted), number_sql)
     rows = execute(statement, params, fetch=True, connection=db)
     enough = {row[0] for row in rows if row[1]}
