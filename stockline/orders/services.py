@@ -128,11 +128,12 @@ def _line_rows(
 @dataclass(slots=True)
 class _Written:
     """What a writer did: the stock taken (in pk order) or the products it could not take
-    (then nothing was written), and the company's default threshold."""
+    (then nothing was written), the company's default threshold and the lines written."""
 
     taken: list[TakenStock]
     failed: list[UUID]
     company_threshold: int | None
+    line_rows: list[dict]
 
 
 def _write_statements(
@@ -148,7 +149,7 @@ def _write_statements(
     )
     taken = took.taken
     if took.failed:
-        return _Written(taken, took.failed, None)
+        return _Written(taken, took.failed, None, [])
     total = sum((t.price * wanted[t.product_id] for t in taken), Decimal("0.00"))
     order_row.update(number=took.also, total=total)
     entry["metadata"] = {
@@ -177,7 +178,7 @@ def _write_statements(
         (OrderLine, line_rows),
         (StockMovement, movements),
     )  # stamped after the rows were locked: the ledger's times follow the order stock changed in
-    return _Written(taken, [], took.company_threshold)
+    return _Written(taken, [], took.company_threshold, line_rows)
 
 
 def _write_one_statement(
@@ -208,14 +209,14 @@ def _write_one_statement(
     rows = execute(statement, params, fetch=True, connection=db)
     enough = {row[0] for row in rows if row[1]}
     if len(enough) < len(wanted):  # missing, inactive or short: nothing was written
-        return _Written([], sorted(wanted.keys() - enough), None)
+        return _Written([], sorted(wanted.keys() - enough), None, [])
     taken = sorted(
         TakenStock(product_id, stock, name, sku, price, threshold)
         for product_id, _, stock, name, sku, price, threshold, *_ in rows
     )
     number, at, total, company_threshold = rows[0][7:]
     order_row.update(number=number, total=total, created_at=at, updated_at=at)
-    return _Written(taken, [], company_threshold)
+    return _Written(taken, [], company_threshold, _line_rows(order_row["id"], taken, wanted, line_ids))
 
 
 def order_place(
@@ -303,7 +304,7 @@ def order_place(
         (order,) = saved_instances(Order, [order_row])
         if customer is not None:
             _ORDER_CUSTOMER.set_cached_value(order, customer)
-        lines_placed = saved_instances(OrderLine, _line_rows(order_id, taken, wanted, line_ids))
+        lines_placed = saved_instances(OrderLine, placed.line_rows)
         for line in lines_placed:
             _LINE_ORDER.set_cached_value(line, order)  # line.order without a query
         if channel == Channel.STOREFRONT:
