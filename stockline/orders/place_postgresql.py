@@ -1,8 +1,9 @@
 """PostgreSQL: a whole order as one statement.
 
-order_place's writes on PostgreSQL, in the order it makes them elsewhere (catalog.stock_sql's
-conditional decrement with its rows locked in primary-key order, then the order, its audit
-entry, lines and ledger rows), as data-modifying WITH queries of a single statement. Outside
+order_place's writes on PostgreSQL, in the order it makes them on SQLite (the conditional
+decrement of every product, here with the rows locked in primary-key order first, then the
+order, its audit entry, lines and ledger rows), as data-modifying WITH queries of a single
+statement. Outside
 a transaction that statement is its own: one round trip per order instead of four (BEGIN,
 the decrement, the INSERTs, COMMIT), each a wake-up of a database backend and of the web
 worker (bench/README.md).
@@ -66,6 +67,7 @@ _COMPUTED = {
     },
 }
 PREFIX = {Order: "o", AuditEntry: "a", OrderLine: "l", StockMovement: "m"}
+_PER_PRODUCT = {OrderLine, StockMovement}  # a row for each product taken; else one per order
 
 _STATEMENT = """
 WITH wanted (id, quantity, line_id, movement_id) AS (VALUES {wanted}),
@@ -106,7 +108,7 @@ def _insert(model, connection) -> str:
     values = [
         computed.get(f.attname) or f"%({PREFIX[model]}_{f.attname})s::{f.db_type(connection)}" for f in fields
     ]
-    source = "taken t, head h" if any("t." in sql for sql in computed.values()) else "head h"
+    source = "taken t, head h" if model in _PER_PRODUCT else "head h"
     return (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
         f"SELECT {', '.join(values)} FROM {source}"

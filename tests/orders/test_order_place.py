@@ -356,3 +356,18 @@ def test_short_lines_are_reported_in_the_order_the_buyer_listed_them(company):
         place(company, [(p, 2) for p in listed])
     assert [line.product_name for line in refusal.value.lines] == [p.name for p in listed]
     assert refusal.value.message == f"Not enough stock for {listed[0].name}. Only 1 available."
+
+
+def test_the_returned_order_is_the_stored_one_and_its_rows_share_one_time(company, owner):
+    products = [make_product(company, price=Decimal("2.50"), stock=10) for _ in range(3)]
+    order = place(company, [(products[0], 1), (products[1], 2), (products[2], 3)])
+    stored = Order.objects.get(id=order.id)
+    fields = [f.attname for f in Order._meta.concrete_fields]
+    assert [getattr(order, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert stored.total == Decimal("15.00") and stored.status == "SUBMITTED"
+    assert [(line.id, line.quantity) for line in order.lines.all()] == [
+        (line.id, line.quantity) for line in stored.lines.order_by("product_name", "id")
+    ]
+    entry = AuditEntry.objects.get(action=AuditAction.ORDER_PLACED)
+    times = set(StockMovement.objects.filter(order=order).values_list("created_at", flat=True))
+    assert times == {order.created_at} == {entry.created_at} == {stored.updated_at}
