@@ -161,6 +161,9 @@ LOW_STOCK_EMAIL_RETRY_MAX_SECONDS = float(os.environ.get("LOW_STOCK_EMAIL_RETRY_
 LOW_STOCK_EMAIL_MAX_ATTEMPTS = int(os.environ.get("LOW_STOCK_EMAIL_MAX_ATTEMPTS", "12"))
 
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
+# How long a web process trusts an API key it looked up (api/keys.py): a revoked key stops
+# working everywhere within this; 0 looks every request's key up.
+API_KEY_CACHE_SECONDS = float(os.environ.get("API_KEY_CACHE_SECONDS", "1"))
 
 LOGGING = {
     "version": 1,

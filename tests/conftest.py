@@ -14,6 +14,10 @@ def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Hashing strength is not under test; the slow default costs ~0.25 s per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # API keys a web process remembers (api/keys.py) do not outlive the test that made them.
+    from stockline.api.keys import api_keys_forget
+
+    api_keys_forget()
 
 
 @pytest.fixture

@@ -4,11 +4,13 @@ import base64
 import functools
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import NamedTuple
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models.expressions import Col
@@ -96,6 +98,8 @@ def api_key_revoke(*, actor: Actor, key_id: UUID, channel: str = Channel.DASHBOA
         if key.revoked_at is None:
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
+            api_keys_forget()  # this process: at once
+            transaction.on_commit(api_keys_forget)  # and anything it looked up meanwhile
             audit_record(
                 actor=actor,
                 action=AuditAction.API_KEY_REVOKED,
@@ -153,16 +157,47 @@ def _from_row(lookup: _Lookup, row: tuple) -> ApiKey:
     return key
 
 
+# Keys found, by hash: (time.monotonic() until which to trust the entry, key). Per process.
+_recent: dict[str, tuple[float, ApiKey]] = {}
+_RECENT_MAX = 1000
+
+
+def _key_by_hash(digest: str) -> ApiKey | None:
+    """The key with this hash as the database had it at most API_KEY_CACHE_SECONDS ago.
+
+    Every API request looks its key up; under load that round trip was a tenth of an order
+    request's cost (bench/README.md). A key found is kept for that long in this process, so
+    a revocation (or a scope change) reaches the other web processes within it; the revoking
+    process forgets at once (api_key_revoke). Keys not found are never kept.
+    """
+    ttl = settings.API_KEY_CACHE_SECONDS
+    now = time.monotonic()
+    if ttl > 0 and (hit := _recent.get(digest)) is not None and hit[0] > now:
+        return hit[1]
+    lookup = _lookup(connection.vendor)
+    rows = execute(lookup.sql, [digest], fetch=True)
+    if not rows:
+        _recent.pop(digest, None)
+        return None
+    key = _from_row(lookup, rows[0])
+    if ttl > 0:
+        if len(_recent) >= _RECENT_MAX:
+            _recent.clear()
+        _recent[digest] = (now + ttl, key)
+    return key
+
+
+def api_keys_forget() -> None:
+    """Drop the keys this process remembers (after a revocation, or in tests)."""
+    _recent.clear()
+
+
 def api_key_authenticate(plaintext: str) -> ApiKey | None:
     """The usable key with this plaintext, or None. Touches last_used_at at most once a minute."""
     if not plaintext.startswith(KEY_PREFIX) or len(plaintext) > 200:
         return None
-    lookup = _lookup(connection.vendor)
-    rows = execute(lookup.sql, [api_key_hash(plaintext)], fetch=True)
-    if not rows:
-        return None
-    key = _from_row(lookup, rows[0])
-    if not key.is_usable:
+    key = _key_by_hash(api_key_hash(plaintext))
+    if key is None or not key.is_usable:
         return None
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:

@@ -143,3 +143,44 @@ def test_create_api_key_command_refuses_an_unknown_scope(company):
         call_command(
             "create_api_key", company=company.slug, name="x", scopes="webhooks:read", stdout=StringIO()
         )
+
+
+def test_a_web_process_trusts_a_key_it_looked_up_for_api_key_cache_seconds(company, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.API_KEY_CACHE_SECONDS = 60
+    key, plaintext = make_api_key(company)
+    client = ApiClient(plaintext)
+    assert client.get("/products").status_code == 200
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get("/products").status_code == 200
+    assert not any("key_hash" in q["sql"] for q in seen)  # not looked up again
+    # revoked by another process (straight in the database): this one notices when the entry expires
+    ApiKey.objects.filter(id=key.id).update(revoked_at=timezone.now())
+    assert client.get("/products").status_code == 200
+    settings.API_KEY_CACHE_SECONDS = 0  # an expired entry: looked up again
+    assert error_of(client.get("/products"), 401) == INVALID
+
+
+def test_an_expiry_passing_while_remembered_refuses_the_key(company, settings):
+    settings.API_KEY_CACHE_SECONDS = 60
+    key, plaintext = make_api_key(company)
+    ApiKey.objects.filter(id=key.id).update(expires_at=timezone.now() + timedelta(seconds=30))
+    client = ApiClient(plaintext)
+    assert client.get("/products").status_code == 200
+    from stockline.api import keys
+
+    digest = keys.api_key_hash(plaintext)
+    _, remembered = keys._recent[digest]
+    remembered.expires_at = timezone.now() - timedelta(seconds=1)  # as time passes for the remembered key
+    assert error_of(client.get("/products"), 401) == INVALID
+
+
+def test_unknown_keys_are_never_remembered(company, settings):
+    from stockline.api import keys
+
+    settings.API_KEY_CACHE_SECONDS = 60
+    for i in range(5):
+        assert error_of(ApiClient(f"dk_unknown{i}").get("/products"), 401) == INVALID
+    assert keys._recent == {}
