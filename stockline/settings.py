@@ -161,9 +161,11 @@ LOW_STOCK_EMAIL_RETRY_MAX_SECONDS = float(os.environ.get("LOW_STOCK_EMAIL_RETRY_
 LOW_STOCK_EMAIL_MAX_ATTEMPTS = int(os.environ.get("LOW_STOCK_EMAIL_MAX_ATTEMPTS", "12"))
 
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
-# How long a web process trusts an API key it looked up (api/keys.py): a revoked key stops
-# working everywhere within this; 0 looks every request's key up.
+# How long a web process trusts an API key it looked up (api/keys.py); 0 looks every
+# request's key up. A revocation reaches every process on this host at once through the
+# stamp file (each request stats it), and processes on other hosts within this time.
 API_KEY_CACHE_SECONDS = float(os.environ.get("API_KEY_CACHE_SECONDS", "1"))
+API_KEY_REVOCATIONS_STAMP = Path(os.environ.get("API_KEY_REVOCATIONS_STAMP", VAR_DIR / "api-key-revocations"))
 
 LOGGING = {
     "version": 1,

@@ -10,14 +10,16 @@ os.environ.setdefault("FAST_PASSWORD_HASHER", "1")
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Hashing strength is not under test; the slow default costs ~0.25 s per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # API keys a web process remembers (api/keys.py) do not outlive the test that made them.
+    # API keys a web process remembers (api/keys.py) do not outlive the test that made them,
+    # and each test has its own revocation stamp.
     from stockline.api.keys import api_keys_forget
 
     api_keys_forget()
+    settings.API_KEY_REVOCATIONS_STAMP = tmp_path / "api-key-revocations"
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 import base64
 import functools
 import hashlib
+import logging
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -26,6 +28,8 @@ from stockline.core.bulk import saved_instances
 from stockline.core.channels import Channel
 from stockline.core.direct import execute
 from stockline.core.postgresql import prepared
+
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "dk_"
 DISPLAY_PREFIX_LENGTH = 12
@@ -99,7 +103,7 @@ def api_key_revoke(*, actor: Actor, key_id: UUID, channel: str = Channel.DASHBOA
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
             api_keys_forget()  # this process: at once
-            transaction.on_commit(api_keys_forget)  # and anything it looked up meanwhile
+            transaction.on_commit(_revocation_announce)  # every process on this host
             audit_record(
                 actor=actor,
                 action=AuditAction.API_KEY_REVOKED,
@@ -160,20 +164,37 @@ def _from_row(lookup: _Lookup, row: tuple) -> ApiKey:
 # Keys found, by hash: (time.monotonic() until which to trust the entry, key). Per process.
 _recent: dict[str, tuple[float, ApiKey]] = {}
 _RECENT_MAX = 1000
+_stamp_seen: list[tuple[int, int] | None] = [None]  # the revocation stamp _recent was kept under
+
+
+def _revocation_stamp() -> tuple[int, int]:
+    """(inode, size) of the stamp file: one byte longer after every revocation on this host."""
+    try:
+        stat = os.stat(settings.API_KEY_REVOCATIONS_STAMP)
+    except OSError:
+        return (0, 0)
+    return (stat.st_ino, stat.st_size)
 
 
 def _key_by_hash(digest: str) -> ApiKey | None:
-    """The key with this hash as the database had it at most API_KEY_CACHE_SECONDS ago.
+    """The key with this hash, as the database has it or had it at most
+    API_KEY_CACHE_SECONDS ago and before the last revocation on this host.
 
     Every API request looks its key up; under load that round trip was a tenth of an order
-    request's cost (bench/README.md). A key found is kept for that long in this process, so
-    a revocation (or a scope change) reaches the other web processes within it; the revoking
-    process forgets at once (api_key_revoke). Keys not found are never kept.
+    request's cost (bench/README.md). A key found is kept for that long in this process.
+    api_key_revoke appends a byte to the stamp file once it has committed; every process
+    stats the file per request and forgets every key when it changed, so a revocation takes
+    effect on this host at once. Keys not found are never kept.
     """
     ttl = settings.API_KEY_CACHE_SECONDS
     now = time.monotonic()
-    if ttl > 0 and (hit := _recent.get(digest)) is not None and hit[0] > now:
-        return hit[1]
+    if ttl > 0:
+        stamp = _revocation_stamp()
+        if stamp != _stamp_seen[0]:
+            _recent.clear()
+            _stamp_seen[0] = stamp
+        elif (hit := _recent.get(digest)) is not None and hit[0] > now:
+            return hit[1]
     lookup = _lookup(connection.vendor)
     rows = execute(lookup.sql, [digest], fetch=True)
     if not rows:
@@ -188,8 +209,24 @@ def _key_by_hash(digest: str) -> ApiKey | None:
 
 
 def api_keys_forget() -> None:
-    """Drop the keys this process remembers (after a revocation, or in tests)."""
+    """Drop the keys this process remembers."""
     _recent.clear()
+
+
+def _revocation_announce() -> None:
+    """Tell every process on this host that a key was revoked (after the commit)."""
+    api_keys_forget()
+    path = settings.API_KEY_REVOCATIONS_STAMP
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as stamp:  # O_APPEND: concurrent revocations each add their byte
+            stamp.write(b".")
+    except OSError:
+        logger.exception(
+            "Could not write %s: other processes trust revoked keys for up to %s s",
+            path,
+            settings.API_KEY_CACHE_SECONDS,
+        )
 
 
 def api_key_authenticate(plaintext: str) -> ApiKey | None:

@@ -163,6 +163,28 @@ def test_a_web_process_trusts_a_key_it_looked_up_for_api_key_cache_seconds(compa
     assert error_of(client.get("/products"), 401) == INVALID
 
 
+def test_a_revocation_by_another_process_on_this_host_is_seen_at_once(company, settings):
+    settings.API_KEY_CACHE_SECONDS = 60
+    key, plaintext = make_api_key(company)
+    client = ApiClient(plaintext)
+    assert client.get("/products").status_code == 200  # remembered from here on
+    # what api_key_revoke does in another web process: commit, then append to the stamp
+    ApiKey.objects.filter(id=key.id).update(revoked_at=timezone.now())
+    with open(settings.API_KEY_REVOCATIONS_STAMP, "ab") as stamp:
+        stamp.write(b".")
+    assert error_of(client.get("/products"), 401) == INVALID
+
+
+def test_revoking_appends_to_the_stamp_once_committed(company, settings, django_capture_on_commit_callbacks):
+    key, _ = make_api_key(company)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        api_key_revoke(actor=owner_actor(company), key_id=key.id)
+    assert not settings.API_KEY_REVOCATIONS_STAMP.exists()  # nothing announced before the commit
+    for callback in callbacks:
+        callback()
+    assert settings.API_KEY_REVOCATIONS_STAMP.read_bytes() == b"."
+
+
 def test_an_expiry_passing_while_remembered_refuses_the_key(company, settings):
     settings.API_KEY_CACHE_SECONDS = 60
     key, plaintext = make_api_key(company)

@@ -12,7 +12,7 @@ from django.db import connection
 from stockline.catalog.ledger import ledger_reconciles
 from stockline.catalog.models import Product, StockMovement
 from stockline.orders.models import Order
-from tests.api.conftest import make_key
+from tests.api.conftest import make_api_key, make_key
 from tests.conftest import requires_postgres
 from tests.factories import make_company, make_product
 from tests.support.gunicorn import gunicorn_server
@@ -108,3 +108,30 @@ def test_retried_requests_sharing_idempotency_keys_create_no_duplicate_orders():
     assert product.stock == 0
     assert ledger_reconciles(product)
     assert Product.objects.filter(id=product.id, stock__lt=0).count() == 0
+
+
+def test_a_key_revoked_in_one_process_is_refused_at_once_by_every_web_process(settings):
+    from stockline.api.keys import api_key_revoke
+    from tests.factories import owner_actor
+
+    company = make_company()[0]
+    api_key, key = make_api_key(company)
+    connection.close()
+    env = {
+        "API_KEY_CACHE_SECONDS": "600",  # only the revocation stamp can make them look again
+        "API_KEY_REVOCATIONS_STAMP": str(settings.API_KEY_REVOCATIONS_STAMP),
+    }
+
+    def get(base):
+        url = urlsplit(base)
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        try:
+            conn.request("GET", "/api/v1/products", headers={"Authorization": f"Bearer {key}"})
+            return conn.getresponse().status
+        finally:
+            conn.close()
+
+    with gunicorn_server(workers=4, env=env) as base:
+        assert Counter(_storm([lambda: get(base) for _ in range(40)])) == {200: 40}  # the workers remember it
+        api_key_revoke(actor=owner_actor(company), key_id=api_key.id)  # commits here, in this process
+        assert Counter(_storm([lambda: get(base) for _ in range(40)])) == {401: 40}
