@@ -32,7 +32,7 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
-from stockline.core.direct import execute
+from stockline.core.direct import execute, execute_each
 from stockline.core.postgresql import prepared
 
 # Field types whose values every backend takes as they are (get_db_prep_save hands them back).
@@ -403,8 +403,7 @@ def inserts_together(*batches: Batch) -> None:
             connection=connection,
         )
     else:
-        for sql, values in zip(statements, params, strict=True):
-            execute(sql, values, connection=connection)
+        execute_each(list(zip(statements, params, strict=True)), connection=connection)
     for batch in batches:
         if not isinstance(batch, tuple):
             _saved(batch)

@@ -28,24 +28,39 @@ def _sqlite_sql(sql: str, names: tuple[str, ...] | None) -> str:
 def execute(sql: str, params: Sequence | Mapping, *, fetch: bool = False, connection=None):
     """Run one statement (in the caller's transaction, if any) on `connection` (a
     connections[alias], default the default database); its rows if `fetch`."""
+    (rows,) = execute_each([(sql, params)], fetch=fetch, connection=connection)
+    return rows
+
+
+def execute_each(
+    statements: Sequence[tuple[str, Sequence | Mapping]], *, fetch: bool = False, connection=None
+):
+    """Run statements one after the other as execute() does, checking the connection once;
+    a list of each one's rows if `fetch` (else of Nones)."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
     if connection.queries_logged or connection.execute_wrappers:
+        results = []
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall() if fetch else None
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall() if fetch else None)
+        return results
     # What connection.cursor() and Django's cursor wrapper check before a statement runs.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     connection.validate_no_broken_transaction()
+    sqlite = connection.vendor == "sqlite"
     with connection.wrap_database_errors:
-        if connection.vendor == "sqlite":
-            sql = _sqlite_sql(sql, tuple(params) if isinstance(params, Mapping) else None)
-            cursor = connection.connection.cursor()  # sqlite3's own, which takes ? and :name
-        else:
-            cursor = connection.create_cursor()  # the driver's cursor, as Django configures it
+        # sqlite3's own cursor, which takes ? and :name; elsewhere the driver's, as Django makes it
+        cursor = connection.connection.cursor() if sqlite else connection.create_cursor()
         try:
-            cursor.execute(sql, params)
-            return cursor.fetchall() if fetch else None
+            results = []
+            for sql, params in statements:
+                if sqlite:
+                    sql = _sqlite_sql(sql, tuple(params) if isinstance(params, Mapping) else None)
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall() if fetch else None)
+            return results
         finally:
             cursor.close()

@@ -6,7 +6,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from stockline.accounts.models import Company
-from stockline.core.direct import execute
+from stockline.core.direct import execute, execute_each
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +53,11 @@ def test_execute_wrappers_see_the_statement():
     with connection.execute_wrapper(wrapper):
         assert execute("SELECT %s", [3], fetch=True) == [(3,)]
     assert seen == ["SELECT %s"]
+
+
+def test_statements_run_together_in_order_each_counted_when_captured():
+    statements = [("SELECT %s", [1]), ("SELECT %(x)s, 'a%%b'", {"x": 2})]
+    assert execute_each(statements, fetch=True) == [[(1,)], [(2, "a%b")]]
+    with CaptureQueriesContext(connection) as captured:
+        assert execute_each(statements) == [None, None]
+    assert len(captured) == 2
