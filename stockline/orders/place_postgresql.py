@@ -22,7 +22,10 @@ Values only the database knows (the frozen name, SKU and price, stock after, the
 the total, the time) are SQL expressions over `taken` (the updated products) and `head`
 (the order's one row); everything else is a parameter, from the same values order_place
 builds for the other databases. Times are taken after the rows are locked, so the ledger's
-times follow the order in which stock changed.
+times follow the order in which stock changed. They are the database server's clock
+(clock_timestamp()), where the other stock writers stamp the web server's: a product's
+ledger order across the two relies on those clocks agreeing (one host here; NTP-synced
+otherwise).
 """
 
 import functools
