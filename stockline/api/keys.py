@@ -9,6 +9,7 @@ import secrets
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import NamedTuple
 from uuid import UUID
 
@@ -216,7 +217,7 @@ def api_keys_forget() -> None:
 def _revocation_announce() -> None:
     """Tell every process on this host that a key was revoked (after the commit)."""
     api_keys_forget()
-    path = settings.API_KEY_REVOCATIONS_STAMP
+    path = Path(settings.API_KEY_REVOCATIONS_STAMP)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "ab") as stamp:  # O_APPEND: concurrent revocations each add their byte
