@@ -72,7 +72,8 @@ class AuditEntry(AppendOnlyModel, ActorStamp):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "audit entries"
         indexes = [
-            models.Index(fields=["company", "-created_at"], name="audit_company_time"),
+            # Ascending, read backwards for "newest first": new entries append at the right edge.
+            models.Index(fields=["company", "created_at"], name="audit_company_time"),
             models.Index(fields=["company", "entity_type", "entity_id"], name="audit_entity"),
         ]
 
