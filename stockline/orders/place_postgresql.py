@@ -69,7 +69,7 @@ _COMPUTED = {
         "stock_after": "t.stock",
     },
 }
-PREFIX = {Order: "o", AuditEntry: "a", OrderLine: "l", StockMovement: "m"}
+_PREFIX = {Order: "o", AuditEntry: "a", OrderLine: "l", StockMovement: "m"}
 _PER_PRODUCT = {OrderLine, StockMovement}  # a row for each product taken; else one per order
 
 _STATEMENT = """
@@ -108,9 +108,8 @@ def _insert(model, connection) -> str:
     unknown = computed.keys() - {f.attname for f in fields}
     if unknown:
         raise LookupError(f"{model.__name__} has no columns {sorted(unknown)}")
-    values = [
-        computed.get(f.attname) or f"%({PREFIX[model]}_{f.attname})s::{f.db_type(connection)}" for f in fields
-    ]
+    prefix = _PREFIX[model]
+    values = [computed.get(f.attname) or f"%({prefix}_{f.attname})s::{f.db_type(connection)}" for f in fields]
     source = "taken t, head h" if model in _PER_PRODUCT else "head h"
     return (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
@@ -148,7 +147,7 @@ def order_statement(products: int, number: str) -> str:
 def parameter_columns(model) -> list[tuple[str, str, object]]:
     """(parameter name, attname, field) of each column of `model` the statement takes as a
     parameter."""
-    computed, prefix = _COMPUTED[model], PREFIX[model]
+    computed, prefix = _COMPUTED[model], _PREFIX[model]
     return [
         (f"{prefix}_{f.attname}", f.attname, f)
         for f in model._meta.concrete_fields
