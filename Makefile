@@ -1,12 +1,16 @@
 PY ?= .venv/bin/python
 
-.PHONY: bench bench-sqlite bench-postgres bench-http bench-pages bench-imports
+.PHONY: bench bench-sqlite bench-sqlite-durability bench-postgres bench-http bench-pages bench-imports
 
 ## Orders/s through order_place beside the raw SQL floor, one process (bench/README.md).
 bench: bench-sqlite bench-postgres
 
 bench-sqlite:
 	$(PY) -m bench.orders --db sqlite
+
+## SQLite orders with the durable default (synchronous=FULL) and the opt-in NORMAL, alternating.
+bench-sqlite-durability:
+	for mode in FULL NORMAL FULL NORMAL; do SQLITE_SYNCHRONOUS=$$mode $(PY) -m bench.orders --db sqlite --rounds 3 || exit 1; done
 
 bench-postgres:
 	$(PY) -m bench.orders --db postgres --orders 2000

@@ -148,12 +148,13 @@ def ledgers_reconcile(company_id) -> bool:
 
 
 def database_label(db: str) -> str:
+    from django.conf import settings
     from django.db import connection
 
     with connection.cursor() as cursor:
         if db == "sqlite":
             cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]} (file, WAL, synchronous=NORMAL)"
+            return f"SQLite {cursor.fetchone()[0]} (file, WAL, synchronous={settings.SQLITE_SYNCHRONOUS})"
         cursor.execute("SELECT current_setting('server_version'), current_setting('synchronous_commit')")
         version, synchronous_commit = cursor.fetchone()
         return f"PostgreSQL {version.split()[0]} (127.0.0.1, synchronous_commit={synchronous_commit})"

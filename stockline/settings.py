@@ -1,9 +1,11 @@
-"""Settings, all from the environment.
+"""Settings, all from the environment (README: "Configuration" and "Running in production").
 
 DATABASE_URL   sqlite:///path (default var/stockline.sqlite3) or postgres://...
 SECRET_KEY     required when DEBUG is off
 DEBUG          "1"/"true" for development
-ALLOWED_HOSTS  comma-separated
+ALLOWED_HOSTS  comma-separated; required when DEBUG is off
+HTTPS          "1" behind TLS: secure cookies, HSTS, redirect to https, the proxy's scheme header
+SQLITE_SYNCHRONOUS  FULL (default: every commit on disk before it is acknowledged) or NORMAL
 EMAIL_URL      console://, file:///dir, locmem://, smtp://user:pass@host:port[?tls=1]
 DATABASE_PREPARED_STATEMENTS  PostgreSQL: "0" when a pooler cannot keep prepared statements
 """
@@ -12,6 +14,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from stockline.core.email_url import email_settings_from_url
 
@@ -24,11 +28,25 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("STOCKLINE_REQUIRE_SECRET", "") == "1":
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-key-change-me"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h.strip()]
+# With DEBUG on and no list, Django answers localhost, 127.0.0.1 and [::1] only.
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+if not DEBUG:
+    # A known key makes sessions and password-reset links forgeable; no host list lets any
+    # Host header through. Production refuses to start without either.
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off Stockline will not start without it: set SECRET_KEY "
+            "to a long random string, e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS is not set. With DEBUG off Stockline will not start without it: set "
+            "ALLOWED_HOSTS to the host names this site is served under, comma-separated "
+            "(e.g. ALLOWED_HOSTS=shop.example.com)."
+        )
+elif not SECRET_KEY:
+    SECRET_KEY = "django-insecure-development-key"  # DEBUG only; check --deploy flags the prefix
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -55,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,14 +102,21 @@ TEMPLATES = [
     },
 ]
 
+# FULL: every commit is synced to the WAL file before it is acknowledged, so an order the
+# customer saw placed survives a power cut. NORMAL (opt-in) syncs only at checkpoints: faster,
+# never corrupt, but a power cut or OS crash can lose the last commits (README).
+SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+if SQLITE_SYNCHRONOUS not in {"FULL", "NORMAL"}:
+    raise ImproperlyConfigured(f"SQLITE_SYNCHRONOUS must be FULL or NORMAL, not {SQLITE_SYNCHRONOUS!r}.")
 # Applied to every SQLite connection (the benchmark's raw floor uses the same list).
 SQLITE_PRAGMAS = (
     "journal_mode=WAL",
-    "synchronous=NORMAL",  # WAL + NORMAL: durable at checkpoints, never corrupt
+    f"synchronous={SQLITE_SYNCHRONOUS}",
     "foreign_keys=ON",
     "cache_size=-65536",  # 64 MiB page cache: indexes of hot tables stay in memory
     "temp_store=MEMORY",
-    # The worker checkpoints every second (core/checkpoints.py); this is the safety net.
+    # The worker checkpoints every second to keep the WAL small (core/checkpoints.py);
+    # this is the safety net for when no worker runs.
     "wal_autocheckpoint=10000",
 )
 VAR_DIR = Path(os.environ.get("STOCKLINE_VAR_DIR", BASE_DIR / "var"))
@@ -161,6 +187,9 @@ LOW_STOCK_EMAIL_RETRY_MAX_SECONDS = float(os.environ.get("LOW_STOCK_EMAIL_RETRY_
 LOW_STOCK_EMAIL_MAX_ATTEMPTS = int(os.environ.get("LOW_STOCK_EMAIL_MAX_ATTEMPTS", "12"))
 
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
+# How many proxies in front of the web processes append to X-Forwarded-For; 0 trusts none
+# and takes the connection's address. Sign-in throttling counts per client address.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 # How long a web process trusts an API key it looked up (api/keys.py); 0 looks every
 # request's key up. A revocation reaches every process on this host at once through the
 # stamp file (each request stats it), and processes on other hosts within this time.
@@ -175,6 +204,35 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-if not DEBUG and env_bool("SECURE_COOKIES", False):
+# Security headers on every response. Django's SecurityMiddleware already sends
+# X-Content-Type-Options: nosniff, Referrer-Policy: same-origin, Cross-Origin-Opener-Policy and
+# X-Frame-Options: DENY by default; django-csp adds the Content-Security-Policy. Every page
+# (dashboard, storefront, /api/v1/docs) runs from our own static files: no inline script or
+# style, nothing from another origin (tests/browser check that no page breaks the policy).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# HTTPS=1 for a deployment behind TLS (`manage.py check --deploy` then reports nothing).
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's plain-HTTP health check
+    # The TLS-terminating proxy must set X-Forwarded-Proto (and strip it from clients).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True

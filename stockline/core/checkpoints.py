@@ -1,15 +1,13 @@
 """SQLite checkpoints on a clock, in the worker, off the request path.
 
-With WAL and synchronous=NORMAL a commit is written to the WAL but synced to disk only when
-a checkpoint runs; left to SQLite, that happens inside whichever commit pushes the WAL past
-wal_autocheckpoint pages. So the request that trips it pays for copying and syncing the
-log, and a quiet shop's last orders can wait long for their sync. The worker checkpoints
-every second instead (run_worker --checkpoint-every): what was committed more than a
-second ago is on disk whatever the load (unless a reader holds a snapshot older than it:
-a checkpoint never goes past what a reader may still need). wal_autocheckpoint stays as the safety net for
-when no worker runs, set high (settings.SQLITE_PRAGMAS) so that it rarely fires under load:
-pages rewritten by every order (index edges, hot products) are then copied once per
-checkpoint rather than once per thousand pages (bench/README.md).
+Durability does not depend on them: with synchronous=FULL (the default) every commit is
+synced to the WAL before it is acknowledged. They keep the WAL small. Left to SQLite, a
+checkpoint runs inside whichever commit pushes the WAL past wal_autocheckpoint pages, and
+that request pays for copying the log into the database file. The worker checkpoints every
+second instead (run_worker --checkpoint-every), so the log holds about a second of commits.
+wal_autocheckpoint stays as the safety net for when no worker runs, set high
+(settings.SQLITE_PRAGMAS) so that it rarely fires under load. With the opt-in
+SQLITE_SYNCHRONOUS=NORMAL, a checkpoint is also what puts commits on disk.
 """
 
 from django.db import connection
