@@ -1,6 +1,8 @@
 """Playwright driving Debian's chromium (/usr/bin/chromium, installed by .ci/run via apt).
 
-Browser tests use pytest-django's live_server; each gets a fresh browser context.
+Browser tests use pytest-django's live_server; each gets a fresh browser context. Every
+browser test also proves its pages work under the Content-Security-Policy: chromium reports
+anything the policy blocked to the console, and a test whose pages broke the policy fails.
 """
 
 import os
@@ -39,10 +41,22 @@ def browser():
         browser.close()
 
 
+def is_csp_violation(message) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """What the Content-Security-Policy blocked on the test's pages, as chromium reported it."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    context.on("console", lambda m: csp_violations.append(m.text) if is_csp_violation(m) else None)
     page = context.new_page()
     yield page
     context.close()
+    assert not csp_violations, "the page broke its Content-Security-Policy:\n" + "\n".join(csp_violations)

@@ -21,6 +21,11 @@
     if (message && !window.confirm(message)) { e.preventDefault(); }
   });
 
+  // Selects marked data-autosubmit submit their form on change (no inline handlers: CSP).
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("select[data-autosubmit]")) { e.target.form.submit(); }
+  });
+
   // Mobile navigation.
   document.addEventListener("click", function (e) {
     if (e.target.closest("[data-nav-toggle]")) { document.body.classList.toggle("nav-open"); }
