@@ -121,3 +121,16 @@ class Invitation(UUIDModel):
 
     def is_open(self, now) -> bool:
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins (staff and every store's customers) counted per key, a hash of scope +
+    email + address or of scope + address, in fixed windows shared by every web process
+    (accounts/login_throttle.py)."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    window_start = models.DateTimeField(db_index=True)
+    failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}…: {self.failures} since {self.window_start}"

@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     MEMBER_JOINED = "MemberJoined"
     MEMBER_ROLE_CHANGED = "MemberRoleChanged"
     MEMBER_REMOVED = "MemberRemoved"
+    LOGIN_LOCKED_OUT = "LoginLockedOut"
 
 
 class ActorStamp(models.Model):

@@ -168,6 +168,14 @@ def _describe(entry: AuditEntry, name: str) -> tuple[str, list[Change]]:
         return f"Changed the role of {meta.get('email', '')}", _changes(meta.get("changes", {}))
     if action == AuditAction.MEMBER_REMOVED:
         return f"Removed {meta.get('email', '')} ({_value('role', meta.get('role'))}) from the team", []
+    if action == AuditAction.LOGIN_LOCKED_OUT:
+        login = "dashboard" if meta.get("login") == "staff" else "storefront"
+        who = (
+            f"{meta.get('email', '')} from {meta.get('address', '')}"
+            if meta.get("limit") == "account"
+            else f"every account from {meta.get('address', '')}"
+        )
+        return f"Locked {login} sign-in for {who} after {meta.get('failures')} failed attempts", []
     # An action this module does not know yet still reads sensibly.
     words = "".join(f" {c.lower()}" if c.isupper() else c for c in action).strip().capitalize()
     return words, _changes(meta.get("changes", {}))

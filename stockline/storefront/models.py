@@ -37,15 +37,3 @@ class CartItem(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_id}"
-
-
-class LoginThrottle(models.Model):
-    """Failed storefront sign-ins counted per key (a hash of store + email + address, or of
-    store + address) in fixed windows, shared by every web process."""
-
-    key = models.CharField(max_length=64, primary_key=True)
-    window_start = models.DateTimeField(db_index=True)
-    failures = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key[:12]}…: {self.failures} since {self.window_start}"

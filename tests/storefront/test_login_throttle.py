@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from stockline.storefront.models import LoginThrottle
-from stockline.storefront.throttle import WINDOW
+from stockline.accounts.login_throttle import WINDOW
+from stockline.accounts.models import LoginThrottle
 from tests.factories import PASSWORD, make_company, make_customer
 from tests.storefront.conftest import store_path
 

@@ -4,16 +4,46 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 
-from stockline.accounts.models import User
+from stockline.accounts.login_throttle import (
+    STAFF,
+    AccountRef,
+    LoginAttempt,
+    throttle_failure_record,
+    throttle_success_record,
+    throttle_wait,
+    wait_message,
+)
+from stockline.accounts.models import Membership, User
 
 
 class EmailLoginForm(AuthenticationForm):
-    """Django's login form, with the email matched the way it is stored (lower-case)."""
+    """Django's login form, with the email matched the way it is stored (lower-case), held to
+    the sign-in throttle (accounts/login_throttle.py) that every login shares."""
+
+    error_messages = {**AuthenticationForm.error_messages, "invalid_login": "Invalid email or password."}
+    throttled = False
 
     def clean(self):
-        if self.cleaned_data.get("username"):
-            self.cleaned_data["username"] = self.cleaned_data["username"].strip().lower()
-        return super().clean()
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()
+        self.cleaned_data["username"] = email
+        attempt = LoginAttempt.of(self.request, scope=STAFF, email=email)
+        wait = throttle_wait(attempt)
+        if wait is not None:
+            self.throttled = True
+            raise forms.ValidationError(wait_message(wait), code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            accounts = [
+                AccountRef(m.company_id, "User", str(m.user_id))
+                for m in Membership.objects.filter(user__email=email)
+            ]
+            throttle_failure_record(attempt, accounts=accounts)
+            raise
+        throttle_success_record(attempt)
+        return cleaned
 
 
 class _NewUserFields(forms.Form):

@@ -51,6 +51,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     next_page = "dashboard:home"
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 429 if form.throttled else 200
+        return response
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # A fresh session starts in the user's first company.

@@ -5,6 +5,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from stockline.accounts.login_throttle import (
+    AccountRef,
+    LoginAttempt,
+    store_scope,
+    throttle_failure_record,
+    throttle_success_record,
+    throttle_wait,
+    wait_message,
+)
+from stockline.customers.models import Customer
 from stockline.customers.services import (
     LOGIN_INVALID,
     CustomerLoginRefused,
@@ -14,19 +24,18 @@ from stockline.customers.services import (
 from stockline.storefront.access import store_page, store_path, store_url
 from stockline.storefront.forms import LoginForm, RegisterForm
 from stockline.storefront.session import customer_sign_in, customer_sign_out, is_signed_in
-from stockline.storefront.throttle import (
-    LoginKeys,
-    throttle_failure_record,
-    throttle_success_record,
-    throttle_wait,
-    wait_message,
-)
 
 
 def _next_url(request, slug: str) -> str:
     """Where to go after signing in: a page of this store only, else the catalog."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     return store_path(request, target, store_url(slug, "catalog"))
+
+
+def _store_accounts(company, email: str) -> list[AccountRef]:
+    """The customer an attempt was for, if the store has one, for its lockout's audit entry."""
+    customer_id = Customer.objects.filter(company=company, email=email).values_list("id", flat=True).first()
+    return [AccountRef(company.id, "Customer", str(customer_id) if customer_id else email)]
 
 
 @store_page
@@ -64,22 +73,20 @@ def login(request):
     if request.method == "POST" and not form.is_valid():
         error, status = LOGIN_INVALID, 401
     elif request.method == "POST":
-        keys = LoginKeys.of(
-            company_id=request.company.id,
-            email=form.cleaned_data["email"],
-            address=request.META.get("REMOTE_ADDR", ""),
+        attempt = LoginAttempt.of(
+            request, scope=store_scope(request.company.id), email=form.cleaned_data["email"]
         )
-        wait = throttle_wait(keys)
+        wait = throttle_wait(attempt)
         if wait is not None:
             error, status = wait_message(wait), 429
         else:
             try:
                 customer = customer_authenticate(company_id=request.company.id, **form.cleaned_data)
             except CustomerLoginRefused as exc:
-                throttle_failure_record(keys)
+                throttle_failure_record(attempt, accounts=_store_accounts(request.company, attempt.email))
                 error, status = exc.message, 401
             else:
-                throttle_success_record(keys)
+                throttle_success_record(attempt)
                 customer_sign_in(request, slug=slug, customer=customer)
                 return redirect(_next_url(request, slug))
     return render(
