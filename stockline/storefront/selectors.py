@@ -159,7 +159,7 @@ class CartLine:
     @property
     def over_stock(self) -> bool:
         """More in the cart than there is now (stock moved since it was added)."""
-        return self.available and self.item.quantity > self.product.stock > 0
+        return self.available and not self.out_of_stock and self.item.quantity > self.product.stock
 
     @property
     def line_total(self) -> Decimal:
