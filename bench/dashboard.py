@@ -27,6 +27,7 @@ PAGES = [
     ("inventory, first page", "/dashboard/inventory"),
     ("inventory, low stock & active", "/dashboard/inventory?status=LOW_STOCK&active=active"),
     ("inventory, search", "/dashboard/inventory?q=widget"),
+    ("inventory, search a SKU (one match)", "/dashboard/inventory?q=SKU-054321"),
     ("inventory, page 1000", "/dashboard/inventory?page=1000"),
     ("inventory, newest first", "/dashboard/inventory?sort=newest"),
     ("orders", "/dashboard/orders"),

@@ -71,10 +71,10 @@ class InventoryFilters:
         return bool(self.q or self.status or self.active)
 
 
-# Staff search what identifies a product, not its description: a lookup of "box" should not
-# bring up every product whose blurb mentions boxes (the New order picker of the product this
-# models searches name, SKU and category too), and the inventory list counts every match, a
-# full scan that descriptions would make longer at 100,000 products (bench/README.md).
+# Staff look a product up by what identifies it, not by its description: a search for "box"
+# should not bring up every product whose blurb mentions boxes (the New order picker of the
+# product this models searches name, SKU and category too). Speed does not decide it: the
+# search reads every row either way (bench/README.md).
 STAFF_SEARCHES_DESCRIPTIONS = False
 
 
