@@ -43,10 +43,20 @@ def role_has_perm(role: str, perm: Perm) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())
 
 
+def role_is_permanent(role: str) -> bool:
+    """The OWNER's membership never changes role and is never removed: one OWNER per company."""
+    return role == Role.OWNER
+
+
 def role_can_remove(*, remover_role: str, target_role: str) -> bool:
     """OWNER removes anyone but the owner; ADMIN removes MEMBERs only."""
-    if target_role == Role.OWNER:
+    if role_is_permanent(target_role):
         return False
     if remover_role == Role.OWNER:
         return True
     return remover_role == Role.ADMIN and target_role == Role.MEMBER
+
+
+def role_can_change_role(*, changer_role: str, target_role: str) -> bool:
+    """OWNER changes the role of anyone but the owner; nobody else changes roles."""
+    return role_has_perm(changer_role, Perm.CHANGE_ROLES) and not role_is_permanent(target_role)

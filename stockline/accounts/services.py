@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
@@ -12,7 +13,13 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from stockline.accounts.models import Company, Invitation, Membership, Role, User
-from stockline.accounts.permissions import Perm, PermissionDenied, role_can_remove
+from stockline.accounts.permissions import (
+    Perm,
+    PermissionDenied,
+    role_can_change_role,
+    role_can_remove,
+    role_is_permanent,
+)
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
@@ -233,6 +240,22 @@ def invitation_accept_new_user(*, token: str, email: str, password: str, name: s
         return invitation_accept(token=token, user=user)
 
 
+@dataclass(frozen=True, slots=True)
+class TeamControls:
+    can_remove: bool
+    can_change_role: bool
+
+
+def membership_controls(*, viewer: Membership, member: Membership) -> TeamControls:
+    """What `viewer` may do to `member`: what membership_remove and membership_change_role allow."""
+    if member.user_id == viewer.user_id:  # nobody removes themself; the owner's own role is permanent
+        return TeamControls(can_remove=False, can_change_role=False)
+    return TeamControls(
+        can_remove=role_can_remove(remover_role=viewer.role, target_role=member.role),
+        can_change_role=role_can_change_role(changer_role=viewer.role, target_role=member.role),
+    )
+
+
 def _team_membership_lock(*, actor: Actor, membership_id: UUID) -> Membership:
     membership = (
         Membership.objects.select_for_update(of=("self",))
@@ -252,7 +275,7 @@ def membership_change_role(*, actor: Actor, membership_id: UUID, role: str) -> M
         raise ValidationError({"role": ["Role must be ADMIN or MEMBER."]})
     with transaction.atomic():
         membership = _team_membership_lock(actor=actor, membership_id=membership_id)
-        if membership.role == Role.OWNER:
+        if role_is_permanent(membership.role):
             raise ValidationError({"role": ["The owner's role cannot be changed."]})
         previous = membership.role
         if previous != role:

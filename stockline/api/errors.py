@@ -13,7 +13,7 @@ from stockline.catalog.errors import (
     StockConflict,
     StockWouldGoNegative,
 )
-from stockline.orders.errors import InvalidTransition, OrderError, OrderNotFound
+from stockline.orders.errors import CustomerNotFound, InvalidTransition, OrderError, OrderNotFound
 from stockline.orders.services import OrderInvalid
 
 
@@ -84,7 +84,7 @@ def api_error_from(exc: Exception) -> ApiError | None:
         return ApiError(422, exc.message, currentStock=exc.stock)
     if isinstance(exc, OrderInvalid):
         return ApiError(400, exc.message)
-    if isinstance(exc, OrderNotFound):
+    if isinstance(exc, OrderNotFound | CustomerNotFound):
         return ApiError(404, exc.message)
     if isinstance(exc, InvalidTransition | OrderError):
         return ApiError(422, exc.message)

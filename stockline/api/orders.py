@@ -20,10 +20,15 @@ from stockline.api.schemas import (
 )
 from stockline.api.serializers import order_json
 from stockline.core.channels import Channel
-from stockline.customers.models import Customer
 from stockline.orders.lifecycle import OrderStatus
 from stockline.orders.models import Order, OrderLine
-from stockline.orders.services import OrderLineInput, order_place, order_status_change, placed_lines
+from stockline.orders.services import (
+    OrderLineInput,
+    order_customer,
+    order_place,
+    order_status_change,
+    placed_lines,
+)
 
 router = Router(tags=["orders"], auth=ApiKeyAuth("orders"))
 
@@ -97,9 +102,7 @@ def orders_get(request, order_id: str):
 def orders_create(request, payload: OrderCreateIn):
     customer = None
     if payload.customerId is not None:
-        customer = Customer.objects.filter(company_id=request.company_id, id=payload.customerId).first()
-        if customer is None:
-            raise ApiError(404, "Customer not found.")
+        customer = order_customer(actor=request.actor, customer_id=payload.customerId)
     order = order_place(
         actor=request.actor,
         channel=Channel.API,
@@ -116,8 +119,6 @@ def orders_create(request, payload: OrderCreateIn):
     response={200: OrderEnvelope, 404: ErrorOut, 422: ErrorOut, **COMMON_ERRORS},
 )
 def orders_update(request, order_id: str, payload: OrderPatchIn):
-    if payload.status not in OrderStatus.values:
-        raise ApiError(400, "Invalid order status.")
     order = order_status_change(
         actor=request.actor,
         channel=Channel.API,

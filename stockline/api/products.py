@@ -1,6 +1,5 @@
 from uuid import UUID
 
-from django.db.models import Q
 from ninja import Query, Router, Schema, Status
 
 from stockline.api.auth import ApiKeyAuth
@@ -20,6 +19,7 @@ from stockline.api.schemas import (
 )
 from stockline.api.serializers import product_json
 from stockline.catalog.models import Product
+from stockline.catalog.selectors import product_search
 from stockline.catalog.services import product_create, product_update, stock_adjust
 from stockline.catalog.stock_rules import StockStatus, stock_status_q
 from stockline.core.channels import Channel
@@ -74,13 +74,7 @@ def _envelope(request, product: Product) -> dict:
 def products_list(request, filters: Query[ProductFilters]):
     qs = Product.objects.filter(company_id=request.company_id)
     if filters.search:
-        term = filters.search.strip()
-        qs = qs.filter(
-            Q(name__icontains=term)
-            | Q(sku__icontains=term)
-            | Q(category__icontains=term)
-            | Q(description__icontains=term)
-        )
+        qs = product_search(qs, filters.search.strip(), descriptions=True)
     if filters.category:
         qs = qs.filter(category=filters.category)
     if filters.active in ("true", "false"):

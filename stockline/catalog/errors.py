@@ -63,3 +63,13 @@ class StockWouldGoNegative(StockError):
         self.delta = delta
         self.message = f"Cannot adjust stock of {product_name} by {delta}: only {stock} in stock."
         super().__init__(self.message)
+
+
+class BulkSelectionTooLarge(Exception):
+    """A bulk action over more products than one short transaction should hold."""
+
+    def __init__(self, *, limit: int, selected: int):
+        self.limit = limit
+        self.selected = selected
+        self.message = f"A bulk action covers at most {limit:,} products. Narrow the selection."
+        super().__init__(self.message)

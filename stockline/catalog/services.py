@@ -18,7 +18,12 @@ from stockline.accounts.permissions import Perm
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
-from stockline.catalog.errors import ProductUnavailable, StockConflict, StockWouldGoNegative
+from stockline.catalog.errors import (
+    BulkSelectionTooLarge,
+    ProductUnavailable,
+    StockConflict,
+    StockWouldGoNegative,
+)
 from stockline.catalog.ledger import movement_build
 from stockline.catalog.locks import product_lock, products_lock
 from stockline.catalog.models import STOCK_MAX, MovementReason, Product, StockMovement
@@ -37,6 +42,8 @@ PRODUCT_FIELDS = (
     "is_active",
 )
 
+# A bulk action touches at most this many products, so one request stays one short transaction.
+BULK_LIMIT = 10_000
 # Bulk audit entries list at most this many products; the ledger keeps every one.
 BULK_AUDIT_DETAIL_LIMIT = 100
 
@@ -192,6 +199,23 @@ def product_update(
     return product
 
 
+def _bulk_selection(product_ids) -> list[UUID]:
+    """The distinct ids of a bulk action, in the order given: at least one, at most BULK_LIMIT."""
+    ids = list(dict.fromkeys(product_ids))
+    if not ids:
+        raise ValidationError({"product_ids": ["Select at least one product."]})
+    if len(ids) > BULK_LIMIT:
+        raise BulkSelectionTooLarge(limit=BULK_LIMIT, selected=len(ids))
+    return ids
+
+
+def _bulk_all_found(ids: list[UUID], found) -> None:
+    """Every selected id is one of the actor's company's products, or the whole batch is refused."""
+    missing = [pid for pid in ids if pid not in found]
+    if missing:
+        raise ProductUnavailable(missing)
+
+
 class BulkMode(StrEnum):
     SET = "SET"
     DELTA = "DELTA"
@@ -250,23 +274,34 @@ def stock_bulk_plan(*, products, mode: BulkMode, value: int) -> BulkPlan:
     return plan
 
 
+def stock_bulk_preview(*, actor: Actor, product_ids: list[UUID], mode: BulkMode, value: int) -> BulkPlan:
+    """What stock_bulk_adjust would do now, products by name, without locking or writing.
+
+    Refuses what stock_bulk_adjust refuses: an empty or too large selection, an id that is not
+    one of the company's products, a bad value.
+    """
+    actor.require(Perm.MANAGE_PRODUCTS)
+    ids = _bulk_selection(product_ids)
+    products = Product.objects.filter(company_id=actor.company_id, id__in=ids).order_by("name", "id")
+    found = {p.id: p for p in products.only("id", "name", "sku", "stock")}
+    _bulk_all_found(ids, found)
+    return stock_bulk_plan(products=found.values(), mode=mode, value=value)
+
+
 def stock_bulk_adjust(
     *, actor: Actor, channel: str, product_ids: list[UUID], mode: BulkMode, value: int
 ) -> BulkPlan:
     """Set every selected product to `value`, or add `value` (±) to each, clamped at 0.
 
     The applied delta is what the ledger records; one ProductBulkUpdated entry covers the
-    batch.
+    batch. Refuses, writing nothing, an empty selection, more than BULK_LIMIT products
+    (BulkSelectionTooLarge) and any id that is not one of the company's products.
     """
     actor.require(Perm.MANAGE_PRODUCTS)
-    ids = list(dict.fromkeys(product_ids))
-    if not ids:
-        raise ValidationError({"product_ids": ["Select at least one product."]})
+    ids = _bulk_selection(product_ids)
     with transaction.atomic():
         locked = products_lock(company_id=actor.company_id, product_ids=ids)
-        missing = [pid for pid in ids if pid not in locked]
-        if missing:
-            raise ProductUnavailable(missing)
+        _bulk_all_found(ids, locked)
         plan = stock_bulk_plan(products=locked.values(), mode=mode, value=value)
         if not plan.changes:
             return plan
@@ -318,11 +353,16 @@ def stock_bulk_adjust(
 
 
 def product_bulk_set_active(*, actor: Actor, channel: str, product_ids: list[UUID], is_active: bool) -> int:
-    """Activate or deactivate the selected products; returns how many changed."""
+    """Activate or deactivate the selected products; returns how many changed.
+
+    Refuses, as stock_bulk_adjust does and writing nothing, an empty or too large selection
+    and any id that is not one of the company's products.
+    """
     actor.require(Perm.MANAGE_PRODUCTS)
-    ids = list(dict.fromkeys(product_ids))
+    ids = _bulk_selection(product_ids)
     with transaction.atomic():
         locked = products_lock(company_id=actor.company_id, product_ids=ids)
+        _bulk_all_found(ids, locked)
         changed = [p for p in locked.values() if p.is_active != is_active]
         if not changed:
             return 0

@@ -19,8 +19,13 @@ def effective_threshold(*, override: int | None, company_default: int) -> int:
     return company_default if override is None else override
 
 
+def is_out_of_stock(stock: int) -> bool:
+    """The OUT_OF_STOCK half of stock_status(), which needs no threshold."""
+    return stock <= 0
+
+
 def stock_status(*, stock: int, threshold: int) -> StockStatus:
-    if stock <= 0:
+    if is_out_of_stock(stock):
         return StockStatus.OUT_OF_STOCK
     if stock <= threshold:
         return StockStatus.LOW_STOCK

@@ -19,9 +19,6 @@ HEALTH_LABELS = {
     StockStatus.OUT_OF_STOCK: "Out of stock",
 }
 
-# A circle of this radius has a circumference of 100, so dash lengths are percentages.
-DONUT_RADIUS = 100 / (2 * math.pi)
-
 
 @dataclass(frozen=True, slots=True)
 class DonutSegment:
@@ -35,7 +32,11 @@ class DonutSegment:
 
 
 def health_donut(counts: dict[str, int]) -> list[DonutSegment]:
-    """Healthy, Low, Out as arcs of one ring, in that order, starting at 12 o'clock."""
+    """Healthy, Low, Out as arcs of one ring, in that order, starting at 12 o'clock.
+
+    The ring's radius (dashboard/home.html) is 100 / 2π: a circumference of 100, so dash
+    lengths are percentages.
+    """
     total = sum(counts.get(s, 0) for s in HEALTH_COLORS)
     segments = []
     start = 0.0

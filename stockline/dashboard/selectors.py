@@ -14,6 +14,7 @@ from stockline.accounts.models import Invitation, Membership
 from stockline.audit.actors import ActorType
 from stockline.audit.models import AuditAction, AuditEntry
 from stockline.catalog.models import Product, StockMovement
+from stockline.catalog.selectors import product_search
 from stockline.catalog.stock_rules import (
     StockStatus,
     inventory_health,
@@ -70,12 +71,17 @@ class InventoryFilters:
         return bool(self.q or self.status or self.active)
 
 
+# Staff look a product up by what identifies it, not by its description: a search for "box"
+# should not bring up every product whose blurb mentions boxes (the New order picker of the
+# product this models searches name, SKU and category too). Speed does not decide it: the
+# search reads every row either way (bench/README.md).
+STAFF_SEARCHES_DESCRIPTIONS = False
+
+
 def inventory_products(*, company, filters: InventoryFilters) -> QuerySet[Product]:
-    products = Product.objects.filter(company_id=company.id)
-    if filters.q:
-        products = products.filter(
-            Q(name__icontains=filters.q) | Q(sku__icontains=filters.q) | Q(category__icontains=filters.q)
-        )
+    products = product_search(
+        Product.objects.filter(company_id=company.id), filters.q, descriptions=STAFF_SEARCHES_DESCRIPTIONS
+    )
     if filters.status:
         products = products.filter(
             stock_status_q(filters.status, company_default=company.low_stock_threshold)
@@ -118,9 +124,11 @@ def product_stock_series(*, product: Product) -> list[StockMovement]:
 
 def picker_products(*, company_id: UUID, q: str = "") -> list[Product]:
     """Active products for the New order picker (out-of-stock ones included, shown as such)."""
-    products = Product.objects.filter(company_id=company_id, is_active=True)
-    if q:
-        products = products.filter(Q(name__icontains=q) | Q(sku__icontains=q) | Q(category__icontains=q))
+    products = product_search(
+        Product.objects.filter(company_id=company_id, is_active=True),
+        q,
+        descriptions=STAFF_SEARCHES_DESCRIPTIONS,
+    )
     return list(
         products.annotate(status=stock_status_expression()).order_by("name", "id")[: PICKER_LIMIT + 1]
     )

@@ -16,3 +16,10 @@ class InvalidTransition(OrderError):
 class OrderNotFound(OrderError):
     def __init__(self):
         super().__init__("Order not found.")
+
+
+class CustomerNotFound(OrderError):
+    """The order's customer is not one of the company's (rendered as 404 by the API)."""
+
+    def __init__(self):
+        super().__init__("Customer not found.")

@@ -26,7 +26,7 @@ from stockline.core.ids import uuid7s
 from stockline.customers.models import Customer, CustomerStatus
 from stockline.notifications.services import LowStockItem, low_stock_alert_enqueue
 from stockline.orders import place_postgresql
-from stockline.orders.errors import InvalidTransition, OrderError, OrderNotFound
+from stockline.orders.errors import CustomerNotFound, InvalidTransition, OrderError, OrderNotFound
 from stockline.orders.lifecycle import RESTOCKABLE_STATUSES, OrderStatus, can_transition
 from stockline.orders.models import Order, OrderLine
 from stockline.orders.numbers import order_number_next_sql
@@ -68,7 +68,7 @@ def _merge_lines(lines: list[OrderLineInput]) -> "OrderedDict[UUID, int]":
 def _check_customer(*, actor: Actor, customer: Customer | None) -> None:
     if customer is not None:
         if customer.company_id != actor.company_id:
-            raise OrderError("Customer not found.")
+            raise CustomerNotFound()
         if customer.status == CustomerStatus.BLOCKED:
             raise OrderError("This customer's account is suspended.")
     if actor.type == ActorType.CUSTOMER:
@@ -76,6 +76,15 @@ def _check_customer(*, actor: Actor, customer: Customer | None) -> None:
             raise OrderError("Customers can only order for themselves.")
     else:
         actor.require(Perm.MANAGE_ORDERS)
+
+
+def order_customer(*, actor: Actor, customer_id: UUID) -> Customer:
+    """The customer to place an order for, by id, among the actor's company's customers;
+    CustomerNotFound otherwise (order_place then checks the rest: not blocked, and so on)."""
+    customer = Customer.objects.filter(company_id=actor.company_id, id=customer_id).first()
+    if customer is None:
+        raise CustomerNotFound()
+    return customer
 
 
 def _refusal(*, company_id: UUID, wanted: dict[UUID, int], failed: list[UUID]) -> Exception:

@@ -17,6 +17,7 @@ from django.db import transaction
 from stockline.audit.actors import Actor
 from stockline.catalog.errors import ProductUnavailable, StockError
 from stockline.catalog.models import Product
+from stockline.catalog.stock_rules import is_out_of_stock
 from stockline.core.channels import Channel
 from stockline.customers.models import Customer
 from stockline.orders.errors import OrderError
@@ -62,7 +63,7 @@ def cart_add(*, customer: Customer, product_id: UUID, quantity: int) -> CartChan
         ).first()
         if product is None:
             raise ProductUnavailable([product_id])
-        if product.stock <= 0:
+        if is_out_of_stock(product.stock):
             raise CartRefused(f"{product.name} is out of stock.")
         cart = _cart_locked(customer)
         item = CartItem.objects.filter(cart=cart, product=product).first()
@@ -75,10 +76,6 @@ def cart_add(*, customer: Customer, product_id: UUID, quantity: int) -> CartChan
             item.quantity = final
             item.save(update_fields=["quantity"])
     return CartChange(product_name=product.name, quantity=final, stock=product.stock, capped=final < wanted)
-
-
-def cart_remove(*, customer: Customer, product_id: UUID) -> None:
-    CartItem.objects.filter(cart__customer=customer, product_id=product_id).delete()
 
 
 def _cart_apply(
@@ -97,7 +94,7 @@ def _cart_apply(
     removed: list[UUID] = []
     for item in cart.items.select_related("product").order_by("added_at", "id"):
         wanted = quantities.get(item.product_id, item.quantity)
-        if cap and 0 < item.product.stock < wanted:
+        if cap and not is_out_of_stock(item.product.stock) and item.product.stock < wanted:
             wanted = item.product.stock
             capped.append(item)
         if wanted <= 0:

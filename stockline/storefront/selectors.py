@@ -9,9 +9,10 @@ from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from stockline.catalog.models import Product
+from stockline.catalog.selectors import product_search
 from stockline.catalog.stock_rules import StockStatus, stock_status_expression
 from stockline.customers.models import Customer
 from stockline.orders.models import Order
@@ -57,14 +58,7 @@ class CatalogFilters:
 
 def _catalog_matches(*, company_id: UUID, filters: CatalogFilters) -> QuerySet[Product]:
     """Active products (out-of-stock ones included), searched and filtered, in catalog order."""
-    products = _active_products(company_id)
-    if filters.q:
-        products = products.filter(
-            Q(name__icontains=filters.q)
-            | Q(sku__icontains=filters.q)
-            | Q(category__icontains=filters.q)
-            | Q(description__icontains=filters.q)
-        )
+    products = product_search(_active_products(company_id), filters.q, descriptions=True)
     if filters.category:
         products = products.filter(category=filters.category)
     return products.order_by(*CATALOG_ORDER)
@@ -159,7 +153,7 @@ class CartLine:
     @property
     def over_stock(self) -> bool:
         """More in the cart than there is now (stock moved since it was added)."""
-        return self.available and self.item.quantity > self.product.stock > 0
+        return self.available and not self.out_of_stock and self.item.quantity > self.product.stock
 
     @property
     def line_total(self) -> Decimal:

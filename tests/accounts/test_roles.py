@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from stockline.accounts.models import Company, Membership, Role, User
-from stockline.accounts.permissions import Perm, PermissionDenied, role_can_remove, role_has_perm
+from stockline.accounts.permissions import (
+    Perm,
+    PermissionDenied,
+    role_can_change_role,
+    role_can_remove,
+    role_has_perm,
+)
 from stockline.accounts.services import company_update_settings, membership_add
 from stockline.audit.actors import Actor
 from stockline.catalog.models import Product
@@ -100,6 +106,13 @@ def test_unknown_role_has_no_permissions():
 )
 def test_who_may_remove_whom(remover, target, allowed):
     assert role_can_remove(remover_role=remover, target_role=target) is allowed
+
+
+@pytest.mark.parametrize("changer", ALL_ROLES)
+@pytest.mark.parametrize("target", ALL_ROLES)
+def test_only_the_owner_changes_roles_and_never_the_owners_own(changer, target):
+    allowed = changer == Role.OWNER and target != Role.OWNER
+    assert role_can_change_role(changer_role=changer, target_role=target) is allowed
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)

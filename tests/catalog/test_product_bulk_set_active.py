@@ -50,8 +50,10 @@ def test_nothing_to_change_writes_nothing(actor, company):
 def test_products_of_another_company_are_never_changed(actor, company):
     other, _ = make_company()
     theirs = make_product(other)
-    set_active(actor, [make_product(company), theirs], False)
-    assert active_flags([theirs]) == [True]
+    mine = make_product(company)
+    with pytest.raises(ProductUnavailable):  # the whole batch is refused, as a bulk stock change is
+        set_active(actor, [mine, theirs], False)
+    assert active_flags([theirs, mine]) == [True, True]
 
 
 def test_deactivated_product_can_no_longer_be_ordered(actor, company):

@@ -13,6 +13,7 @@ from stockline.catalog.stock_rules import (
     StockStatus,
     effective_threshold,
     inventory_health,
+    is_out_of_stock,
     stock_status,
     stock_status_expression,
     stock_status_q,
@@ -31,6 +32,12 @@ def spec_status(stock: int, override: int | None, company_default: int) -> str:
     if stock <= threshold:
         return LOW
     return IN
+
+
+@pytest.mark.parametrize("stock", [0, 1, 5, 6, INT_MAX])
+@pytest.mark.parametrize("threshold", [0, 1, 5, 10])
+def test_out_of_stock_is_the_out_of_stock_status_whatever_the_threshold(stock, threshold):
+    assert is_out_of_stock(stock) is (stock_status(stock=stock, threshold=threshold) == OUT)
 
 
 def test_company_default_threshold_is_five(company):

@@ -136,7 +136,7 @@ def test_bulk_needs_a_selection(owner_client, company):
 
 
 def test_bulk_is_capped(owner_client, company, monkeypatch):
-    monkeypatch.setattr("stockline.dashboard.views.inventory.BULK_LIMIT", 2)
+    monkeypatch.setattr("stockline.catalog.services.BULK_LIMIT", 2)
     for _ in range(3):
         make_product(company, stock=1)
     response = owner_client.post(

@@ -138,6 +138,14 @@ def test_new_order_refused_with_the_exact_stock_message_when_stock_moved_meanwhi
     assert product.stock == 1
 
 
+def test_a_refused_cart_shows_a_sold_out_line_as_out_of_stock_not_only_0_left(owner_client, company):
+    glue = make_product(company, name="Glue", stock=1)
+    place(company, [(glue, 1)])  # sold elsewhere after the cart was filled
+    response = owner_client.post("/dashboard/orders/new", {"product": [str(glue.id)], "quantity": ["1"]})
+    line = response.content.decode().split(f'data-product="{glue.id}"')[1].split("</tr>")[0]
+    assert "Out of stock" in line and "Only" not in line
+
+
 def test_new_order_refuses_inactive_products_and_bad_quantities(owner_client, company):
     product = make_product(company, name="Retired", stock=5, is_active=False)
     response = owner_client.post("/dashboard/orders/new", {"product": [str(product.id)], "quantity": ["1"]})

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from stockline.accounts.models import Invitation, Membership, Role, User
@@ -15,6 +16,7 @@ from stockline.accounts.services import (
     invitation_find,
     invitation_revoke,
     membership_change_role,
+    membership_controls,
     membership_remove,
 )
 from stockline.audit.actors import Actor
@@ -152,3 +154,30 @@ def test_team_changes_do_not_reach_another_company(actor):
     invitation, _ = invitation_create(actor=staff(other_owner), role=Role.MEMBER)
     with pytest.raises(Invitation.DoesNotExist):
         invitation_revoke(actor=actor, invitation_id=invitation.id)
+
+
+def _service_allows(action) -> bool:
+    """Whether the service does it (then rolled back, so every case starts from the same team)."""
+    try:
+        with transaction.atomic():
+            action()
+            transaction.set_rollback(True)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("viewer_role", [Role.OWNER, Role.ADMIN, Role.MEMBER])
+def test_team_controls_offer_exactly_what_the_services_allow(company, viewer_role):
+    owner = Membership.objects.select_related("user").get(company=company, role=Role.OWNER)
+    viewer = owner if viewer_role == Role.OWNER else make_member(company, viewer_role)
+    team = [owner, viewer, make_member(company, Role.ADMIN), make_member(company, Role.MEMBER)]
+    for member in team:
+        controls = membership_controls(viewer=viewer, member=member)
+        actor = staff(viewer)
+        assert controls.can_remove is _service_allows(
+            lambda m=member: membership_remove(actor=actor, membership_id=m.id)
+        ), (viewer.role, member.role)
+        assert controls.can_change_role is _service_allows(
+            lambda m=member: membership_change_role(actor=actor, membership_id=m.id, role=Role.MEMBER)
+        ), (viewer.role, member.role)

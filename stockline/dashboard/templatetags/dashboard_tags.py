@@ -71,14 +71,6 @@ def order_badge(status: str) -> str:
 
 
 @register.filter
-def order_status_label(status: str) -> str:
-    try:
-        return OrderStatus(status).label
-    except ValueError:
-        return status
-
-
-@register.filter
 def can(membership, perm: str) -> bool:
     """{% if request.membership|can:"manage_api_keys" %} — the role table, in templates."""
     return membership is not None and role_has_perm(membership.role, Perm(perm))

@@ -10,14 +10,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from stockline.accounts.permissions import Perm
-from stockline.catalog.errors import ProductUnavailable, StockConflict
+from stockline.catalog.errors import BulkSelectionTooLarge, ProductUnavailable, StockConflict
 from stockline.catalog.models import Product
 from stockline.catalog.services import (
+    BULK_LIMIT,
     product_bulk_set_active,
     product_create,
     product_update,
     stock_bulk_adjust,
-    stock_bulk_plan,
+    stock_bulk_preview,
 )
 from stockline.catalog.stock_rules import StockStatus, stock_status_expression
 from stockline.core.channels import Channel
@@ -26,8 +27,6 @@ from stockline.dashboard.access import staff_view
 from stockline.dashboard.charts import stock_history_chart
 from stockline.dashboard.forms.inventory import BulkActionForm, ProductForm, parse_ids
 
-# A bulk action touches at most this many products, so one request stays one short transaction.
-BULK_LIMIT = 10_000
 # The confirmation lists this many changed products; the counts cover all of them.
 CONFIRM_LIST_LIMIT = 50
 _LIST_PARAMS = ("q", "status", "active", "sort", "page")
@@ -60,16 +59,13 @@ def inventory_list(request):
 
 
 def _bulk_selection(request, form: BulkActionForm) -> list:
-    """The selected product ids: ticked rows, or every product matching the posted filters."""
+    """The selected product ids: ticked rows, or every product matching the posted filters
+    (one more than the services take, so that they refuse a selection over their limit)."""
     if form.cleaned_data["all_matching"]:
         filters = selectors.InventoryFilters.from_params(request.POST)
         products = selectors.inventory_products(company=request.company, filters=filters)
         return list(products.values_list("id", flat=True)[: BULK_LIMIT + 1])
-    ids = parse_ids(request.POST.getlist("ids"))
-    found = Product.objects.filter(company_id=request.company.id, id__in=ids).count()
-    if found != len(ids):
-        raise Http404("Product not found.")
-    return ids
+    return parse_ids(request.POST.getlist("ids"))
 
 
 @require_POST
@@ -82,12 +78,6 @@ def inventory_bulk(request):
             messages.error(request, " ".join(errors))
         return redirect(_list_url(back))
     ids = _bulk_selection(request, form)
-    if not ids:
-        messages.error(request, "Select at least one product.")
-        return redirect(_list_url(back))
-    if len(ids) > BULK_LIMIT:
-        messages.error(request, f"A bulk action covers at most {BULK_LIMIT:,} products. Narrow the filters.")
-        return redirect(_list_url(back))
     action, value = form.cleaned_data["action"], form.cleaned_data["value"]
     try:
         if form.stock_mode is None:
@@ -99,12 +89,7 @@ def inventory_bulk(request):
             messages.success(request, f"{changed} product{'s' if changed != 1 else ''} {verb}.")
             return redirect(_list_url(back))
         if request.POST.get("confirm") != "1":
-            products = Product.objects.filter(company_id=request.company.id, id__in=ids).only(
-                "id", "name", "sku", "stock"
-            )
-            plan = stock_bulk_plan(
-                products=products.order_by("name", "id"), mode=form.stock_mode, value=value
-            )
+            plan = stock_bulk_preview(actor=request.actor, product_ids=ids, mode=form.stock_mode, value=value)
             return render(
                 request,
                 "dashboard/inventory/bulk_confirm.html",
@@ -121,6 +106,9 @@ def inventory_bulk(request):
         plan = stock_bulk_adjust(
             actor=request.actor, channel=Channel.DASHBOARD, product_ids=ids, mode=form.stock_mode, value=value
         )
+    except BulkSelectionTooLarge as exc:
+        messages.error(request, exc.message)
+        return redirect(_list_url(back))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_list_url(back))

@@ -160,6 +160,6 @@ def order_cart_line(request, product_id):
         id=product_id,
         is_active=True,
     )
-    if product.stock <= 0:
+    if product.status == StockStatus.OUT_OF_STOCK:
         return HttpResponse(f"{product.name} is out of stock.", status=409)
     return render(request, "dashboard/orders/_cart_line.html", {"product": product, "quantity": 1})

@@ -7,12 +7,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from stockline.accounts.models import Invitation, Membership, Role
-from stockline.accounts.permissions import Perm, PermissionDenied, role_can_remove, role_has_perm
+from stockline.accounts.models import Invitation, Membership
+from stockline.accounts.permissions import Perm, PermissionDenied, role_has_perm
 from stockline.accounts.services import (
     invitation_create,
     invitation_revoke,
     membership_change_role,
+    membership_controls,
     membership_remove,
 )
 from stockline.dashboard import selectors
@@ -21,17 +22,13 @@ from stockline.dashboard.forms.settings import InvitationForm, RoleForm
 
 
 def _member_row(me: Membership, member: Membership) -> dict:
-    """A team row with the controls the viewer's role allows on it (the role table decides)."""
-    mine = member.id == me.id
+    """A team row with the controls the viewer may use on it (accounts.services decides)."""
+    controls = membership_controls(viewer=me, member=member)
     return {
         "membership": member,
-        "is_me": mine,
-        "can_remove": not mine
-        and role_has_perm(me.role, Perm.REMOVE_MEMBERS)
-        and role_can_remove(remover_role=me.role, target_role=member.role),
-        "can_change_role": not mine
-        and member.role != Role.OWNER
-        and role_has_perm(me.role, Perm.CHANGE_ROLES),
+        "is_me": member.id == me.id,
+        "can_remove": controls.can_remove,
+        "can_change_role": controls.can_change_role,
     }
 
 
