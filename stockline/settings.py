@@ -178,6 +178,9 @@ TASKS = {
     }
 }
 
+# Where this site is served, for links in emails: never taken from a request's Host header.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 globals().update(email_settings_from_url(os.environ.get("EMAIL_URL", "console://"), var_dir=VAR_DIR))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stockline <no-reply@stockline.local>")
 

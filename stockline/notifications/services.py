@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from stockline.accounts.models import Membership, Role
@@ -34,6 +35,7 @@ class NoRecipients(Exception):
 
 @dataclass(frozen=True, slots=True)
 class LowStockItem:
+    product_id: str
     name: str
     sku: str | None
     stock: int
@@ -59,6 +61,14 @@ def low_stock_recipients(company_id) -> list[str]:
     )
 
 
+def _dashboard_product_url(product_id: str | None) -> str | None:
+    """The product's dashboard page as an absolute link (SITE_URL, never the request's Host);
+    None for an alert stored before alerts carried product ids."""
+    if not product_id:
+        return None
+    return settings.SITE_URL + reverse("dashboard:product_detail", args=[product_id])
+
+
 def low_stock_email_build(alert: LowStockAlert, recipients: list[str]) -> EmailMultiAlternatives:
     """The email for `alert`: out-of-stock products first, then the low ones, by name."""
     order = alert.order
@@ -69,6 +79,7 @@ def low_stock_email_build(alert: LowStockAlert, recipients: list[str]) -> EmailM
                 **item,
                 "out_of_stock": stock_status(stock=item["stock"], threshold=item["threshold"])
                 == StockStatus.OUT_OF_STOCK,
+                "url": _dashboard_product_url(item.get("product_id")),
             }
             for item in alert.items
         ),

@@ -318,7 +318,13 @@ def order_place(
             _LINE_ORDER.set_cached_value(line, order)  # line.order without a query
         if channel == Channel.STOREFRONT:
             low = [
-                LowStockItem(name=t.name, sku=t.sku, stock=t.stock_after, threshold=threshold)
+                LowStockItem(
+                    product_id=str(t.product_id),
+                    name=t.name,
+                    sku=t.sku,
+                    stock=t.stock_after,
+                    threshold=threshold,
+                )
                 for t in taken
                 if t.stock_after
                 <= (

@@ -157,3 +157,33 @@ def test_email_is_sent_outside_any_database_transaction(company, settings, store
     run_worker()
     [message] = mail.outbox
     assert message.sent_inside_transaction is False
+
+
+def test_each_product_links_to_its_dashboard_page_at_the_site_url(
+    company, settings, storefront_order, run_worker
+):
+    settings.SITE_URL = "https://stock.harbor.example"
+    bolts = make_product(company, name="Hex bolts M8", sku="HB-M8", stock=7)
+    storefront_order([(bolts, 3)])
+
+    run_worker()
+
+    [message] = mail.outbox
+    link = f"https://stock.harbor.example/dashboard/inventory/{bolts.id}"
+    assert f"- Hex bolts M8 (SKU: HB-M8): 4 in stock (low-stock threshold 5)\n  {link}" in message.body
+    assert f'<a href="{link}">Open in dashboard</a>' in html_part(message)
+
+
+def test_an_alert_stored_without_product_ids_still_sends_without_links(company, storefront_order, run_worker):
+    bolts = make_product(company, name="Hex bolts M8", sku="HB-M8", stock=7)
+    storefront_order([(bolts, 3)])
+    alert = LowStockAlert.objects.get()
+    LowStockAlert.objects.filter(id=alert.id).update(
+        items=[{k: v for k, v in item.items() if k != "product_id"} for item in alert.items]
+    )
+
+    run_worker()
+
+    [message] = mail.outbox
+    assert "Hex bolts M8" in message.body
+    assert "/dashboard/inventory/" not in message.body

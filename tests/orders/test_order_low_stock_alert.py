@@ -19,8 +19,8 @@ def test_storefront_order_dropping_products_to_threshold_writes_one_alert_and_on
     alert = LowStockAlert.objects.get()
     assert alert.order_id == order.id
     assert sorted(alert.items, key=lambda i: i["name"]) == [
-        {"name": "A", "sku": "SKU-A", "stock": 5, "threshold": 5},
-        {"name": "B", "sku": "SKU-B", "stock": 0, "threshold": 5},
+        {"product_id": str(a.id), "name": "A", "sku": "SKU-A", "stock": 5, "threshold": 5},
+        {"product_id": str(b.id), "name": "B", "sku": "SKU-B", "stock": 0, "threshold": 5},
     ]
     job = DBTaskResult.objects.get()
     assert job.task_path == send_low_stock_alert.module_path
