@@ -34,9 +34,6 @@ DASHBOARD_UNITS = [
 
 
 class ProductQuerySet(models.QuerySet):
-    def for_company(self, company_id):
-        return self.filter(company_id=company_id)
-
     def with_stock_status(self):
         return self.annotate(stock_status=stock_status_expression())
 

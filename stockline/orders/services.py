@@ -403,13 +403,6 @@ def placed_lines(order: Order) -> list[OrderLine] | None:
     return cache.listed() if isinstance(cache, _PlacedLines) else None
 
 
-def order_get(*, company_id: UUID, order_id: UUID) -> Order:
-    try:
-        return Order.objects.get(company_id=company_id, id=order_id)
-    except (Order.DoesNotExist, ValueError) as exc:
-        raise OrderNotFound() from exc
-
-
 def order_status_change(
     *, actor: Actor, channel: str, order_id: UUID, status: str, restock: bool = False
 ) -> Order:
