@@ -25,10 +25,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from stockline.accounts.models import LoginThrottle
+from stockline.accounts.models import LoginThrottle, Membership
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
+from stockline.customers.models import Customer
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,20 @@ class AccountRef:
     company_id: UUID
     entity_type: str  # "User" or "Customer"
     entity_id: str
+
+
+def staff_accounts(email: str) -> list[AccountRef]:
+    """The staff user behind an email, once per company it belongs to."""
+    memberships = Membership.objects.filter(user__email=email).values_list("company_id", "user_id")
+    return [AccountRef(company_id, "User", str(user_id)) for company_id, user_id in memberships]
+
+
+def customer_accounts(company_id: UUID, email: str) -> list[AccountRef]:
+    """The store's customer behind an email (the email itself when the store has none)."""
+    customer_id = (
+        Customer.objects.filter(company_id=company_id, email=email).values_list("id", flat=True).first()
+    )
+    return [AccountRef(company_id, "Customer", str(customer_id) if customer_id else email)]
 
 
 def throttle_failure_record(attempt: LoginAttempt, *, accounts: list[AccountRef]) -> list[Lockout]:

@@ -6,14 +6,14 @@ from django.contrib.auth.password_validation import validate_password
 
 from stockline.accounts.login_throttle import (
     STAFF,
-    AccountRef,
     LoginAttempt,
+    staff_accounts,
     throttle_failure_record,
     throttle_success_record,
     throttle_wait,
     wait_message,
 )
-from stockline.accounts.models import Membership, User
+from stockline.accounts.models import User
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -36,11 +36,7 @@ class EmailLoginForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            accounts = [
-                AccountRef(m.company_id, "User", str(m.user_id))
-                for m in Membership.objects.filter(user__email=email)
-            ]
-            throttle_failure_record(attempt, accounts=accounts)
+            throttle_failure_record(attempt, accounts=staff_accounts(email))
             raise
         throttle_success_record(attempt)
         return cleaned

@@ -6,15 +6,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from stockline.accounts.login_throttle import (
-    AccountRef,
     LoginAttempt,
+    customer_accounts,
     store_scope,
     throttle_failure_record,
     throttle_success_record,
     throttle_wait,
     wait_message,
 )
-from stockline.customers.models import Customer
 from stockline.customers.services import (
     LOGIN_INVALID,
     CustomerLoginRefused,
@@ -30,12 +29,6 @@ def _next_url(request, slug: str) -> str:
     """Where to go after signing in: a page of this store only, else the catalog."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     return store_path(request, target, store_url(slug, "catalog"))
-
-
-def _store_accounts(company, email: str) -> list[AccountRef]:
-    """The customer an attempt was for, if the store has one, for its lockout's audit entry."""
-    customer_id = Customer.objects.filter(company=company, email=email).values_list("id", flat=True).first()
-    return [AccountRef(company.id, "Customer", str(customer_id) if customer_id else email)]
 
 
 @store_page
@@ -83,7 +76,9 @@ def login(request):
             try:
                 customer = customer_authenticate(company_id=request.company.id, **form.cleaned_data)
             except CustomerLoginRefused as exc:
-                throttle_failure_record(attempt, accounts=_store_accounts(request.company, attempt.email))
+                throttle_failure_record(
+                    attempt, accounts=customer_accounts(request.company.id, attempt.email)
+                )
                 error, status = exc.message, 401
             else:
                 throttle_success_record(attempt)
