@@ -4,6 +4,7 @@ DATABASE_URL   sqlite:///path (default var/stockline.sqlite3) or postgres://...
 SECRET_KEY     required when DEBUG is off
 DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated
+SITE_URL       absolute base of emailed links (default http://127.0.0.1:8000)
 EMAIL_URL      console://, file:///dir, locmem://, smtp://user:pass@host:port[?tls=1]
 DATABASE_PREPARED_STATEMENTS  PostgreSQL: "0" when a pooler cannot keep prepared statements
 """
@@ -154,6 +155,8 @@ TASKS = {
 
 globals().update(email_settings_from_url(os.environ.get("EMAIL_URL", "console://"), var_dir=VAR_DIR))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stockline <no-reply@stockline.local>")
+# The absolute base of links in emails (password resets), never the request's Host header.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 
 # Low-stock email retries: attempt n waits base * 2**(n-1) seconds, capped, up to max attempts.
 LOW_STOCK_EMAIL_RETRY_BASE_SECONDS = float(os.environ.get("LOW_STOCK_EMAIL_RETRY_BASE", "30"))
