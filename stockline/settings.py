@@ -6,6 +6,7 @@ DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated; required when DEBUG is off
 HTTPS          "1" behind TLS: secure cookies, HSTS, redirect to https, the proxy's scheme header
 SQLITE_SYNCHRONOUS  FULL (default: every commit on disk before it is acknowledged) or NORMAL
+SITE_URL       absolute base of emailed links (default http://127.0.0.1:8000)
 EMAIL_URL      console://, file:///dir, locmem://, smtp://user:pass@host:port[?tls=1]
 DATABASE_PREPARED_STATEMENTS  PostgreSQL: "0" when a pooler cannot keep prepared statements
 """
@@ -178,8 +179,9 @@ TASKS = {
     }
 }
 
-# Where this site is served, for links in emails: never taken from a request's Host header.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where this site is served, for links in emails (password resets, low-stock products):
+# never taken from a request's Host header.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 
 globals().update(email_settings_from_url(os.environ.get("EMAIL_URL", "console://"), var_dir=VAR_DIR))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stockline <no-reply@stockline.local>")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stockline.dashboard.views import api_keys, audit, auth, home, inventory, orders, settings, team
+from stockline.dashboard.views import api_keys, audit, auth, home, inventory, orders, password, settings, team
 
 app_name = "dashboard"
 
@@ -8,6 +8,18 @@ urlpatterns = [
     path("signup", auth.signup, name="signup"),
     path("login", auth.LoginView.as_view(), name="login"),
     path("logout", auth.LogoutView.as_view(), name="logout"),
+    path("password-reset", password.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/done", password.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/complete",
+        password.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>",
+        password.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("invite/<str:token>", auth.invitation_accept_page, name="invitation"),
     path("dashboard", home.home, name="home"),
     path("dashboard/switch-company", auth.switch_company, name="switch_company"),

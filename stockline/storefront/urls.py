@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stockline.storefront.views import auth, cart, catalog, orders
+from stockline.storefront.views import auth, cart, catalog, orders, password
 
 app_name = "storefront"
 
@@ -11,6 +11,14 @@ urlpatterns = [
     path("register", auth.register, name="register"),
     path("login", auth.login, name="login"),
     path("logout", auth.logout, name="logout"),
+    path("password-reset", password.password_reset, name="password_reset"),
+    path("password-reset/done", password.password_reset_done, name="password_reset_done"),
+    path("password-reset/complete", password.password_reset_complete, name="password_reset_complete"),
+    path(
+        "password-reset/<uidb64>/<token>",
+        password.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
     path("catalog", catalog.catalog, name="catalog"),
     path("products/<uuid:product_id>", catalog.product_detail, name="product"),
     path("cart", cart.cart, name="cart"),
