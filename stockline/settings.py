@@ -171,6 +171,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "/login"
+# Password-reset links (staff and customers) expire after this; each works once.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3600)))
 
 TASKS = {
     "default": {

@@ -1,6 +1,7 @@
 """Staff password reset (issue 12): links from SITE_URL, once only, other sessions ended."""
 
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -42,7 +43,14 @@ def test_unknown_and_known_emails_get_the_same_answer(client, owner):
     assert client.get("/password-reset/done").status_code == 200
 
 
-def test_the_emailed_link_is_absolute_from_site_url_not_the_request_host(client, owner):
+def test_an_unknown_host_header_is_refused_outright(client, owner):
+    response = client.post("/password-reset", {"email": owner.user.email}, HTTP_HOST="evil.example.org")
+    assert response.status_code == 400  # not in ALLOWED_HOSTS
+    assert len(mail.outbox) == 0
+
+
+def test_the_emailed_link_is_absolute_from_site_url_not_the_request_host(client, owner, settings):
+    settings.ALLOWED_HOSTS = ["*"]  # even where any host is answered, the link is SITE_URL's
     client.post("/password-reset", {"email": owner.user.email}, HTTP_HOST="evil.example.org")
     link = _reset_link()
     assert link.startswith("https://stockline.example.com/password-reset/")
@@ -113,3 +121,12 @@ def test_an_inactive_user_gets_no_email(client, owner):
     response = client.post("/password-reset", {"email": owner.user.email})
     assert response.status_code == 302 and response.url == "/password-reset/done"
     assert len(mail.outbox) == 0
+
+
+def test_a_link_older_than_the_reset_timeout_is_not_valid(client, owner, settings):
+    client.post("/password-reset", {"email": owner.user.email})
+    path = _path(_reset_link())
+    settings.PASSWORD_RESET_TIMEOUT = 0
+    time.sleep(1.1)  # tokens count whole seconds
+    page = client.get(path, follow=True)
+    assert page.status_code == 200 and not page.context["validlink"]
