@@ -1,5 +1,6 @@
 from uuid import UUID
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -57,6 +58,7 @@ PASSWORD_MAX = 100
 REGISTRATION_EMAIL_TAKEN = "An account with this email already exists. Sign in instead."
 LOGIN_INVALID = "Invalid email or password."
 LOGIN_SUSPENDED = "Your account has been suspended. Please contact the store."
+CURRENT_PASSWORD_WRONG = "Your current password was entered incorrectly."
 
 
 class CustomerLoginRefused(Exception):
@@ -100,4 +102,23 @@ def customer_authenticate(*, company_id: UUID, email: str, password: str) -> Cus
         raise CustomerLoginRefused(LOGIN_INVALID)
     if customer.is_blocked:
         raise CustomerLoginRefused(LOGIN_SUSPENDED)
+    return customer
+
+
+def customer_password_change(*, customer: Customer, current_password: str, new_password: str) -> Customer:
+    """The signed-in customer changes their own password: the current one must be right and the
+    new one passes AUTH_PASSWORD_VALIDATORS (as the reset flow's SetPasswordForm checks it).
+
+    Raises ValidationError keyed by "current_password" or "new_password" and changes nothing.
+    The new hash ends every storefront session of the customer (storefront/session.py keeps an
+    HMAC of it): the caller signs the current session in again.
+    """
+    if not customer.check_password(current_password or ""):
+        raise ValidationError({"current_password": [CURRENT_PASSWORD_WRONG]})
+    try:
+        password_validation.validate_password(new_password, customer)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    customer.set_password(new_password)
+    customer.save(update_fields=["password", "updated_at"])
     return customer

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("invite/<str:token>", auth.invitation_accept_page, name="invitation"),
     path("dashboard", home.home, name="home"),
+    path("dashboard/account/password", password.password_change, name="password_change"),
     path("dashboard/switch-company", auth.switch_company, name="switch_company"),
     path("dashboard/inventory", inventory.inventory_list, name="inventory"),
     path("dashboard/inventory/bulk", inventory.inventory_bulk, name="inventory_bulk"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stockline.storefront.views import auth, cart, catalog, orders, password
+from stockline.storefront.views import account, auth, cart, catalog, orders, password
 
 app_name = "storefront"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("cart", cart.cart, name="cart"),
     path("cart/add", cart.add, name="cart_add"),
     path("checkout", cart.checkout, name="checkout"),
+    path("account", account.account, name="account"),
     path("orders", orders.order_list, name="orders"),
     path("orders/<uuid:order_id>", orders.order_detail, name="order"),
 ]

@@ -47,6 +47,7 @@ def test_dashboard_pages_and_their_scripts_work_under_the_policy(page):
         "/dashboard/settings/api-keys",
         "/dashboard/settings/audit",
         "/dashboard/inventory/import",
+        "/dashboard/account/password",
     ]:
         page.goto(path)
         expect(page.locator("main")).to_be_visible()
@@ -77,6 +78,8 @@ def test_storefront_pages_work_under_the_policy(page):
     expect(page).to_have_url(re.compile(r"/orders/[0-9a-f-]+$"))
     page.goto(f"/store/{company.slug}/orders")
     expect(page.locator("main")).to_be_visible()
+    page.goto(f"/store/{company.slug}/account")
+    expect(page.get_by_label("Current password")).to_be_visible()
 
 
 def test_the_api_docs_render_under_the_policy(page):

@@ -8,9 +8,12 @@ account ends at its next request.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.urls import reverse, reverse_lazy
+
+from stockline.dashboard.access import staff_view
 
 TEMPLATES = "dashboard/auth/password_reset"
 
@@ -44,3 +47,24 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = f"{TEMPLATES}/complete.html"
+
+
+# ---------------------------------------------------------------- changing one's own password
+
+
+class _PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view: checks the current password, validates the new one, and keeps this
+    session (update_session_auth_hash) while every other session of the account ends."""
+
+    template_name = "dashboard/account/password_change.html"
+    success_url = reverse_lazy("dashboard:password_change")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+# staff_view first: anonymous visitors go to the login page, and dashboard/base.html gets
+# request.membership.
+password_change = staff_view()(_PasswordChangeView.as_view())
