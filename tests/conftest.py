@@ -75,3 +75,16 @@ def file_database(transactional_db, tmp_path, monkeypatch):
     finally:
         on_file.close()
         connections["default"] = memory
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1, and Django's email settings pointing at it."""
+    from tests.support.smtp import SmtpServer, use_smtp_server
+
+    server = SmtpServer().start()
+    use_smtp_server(settings, server)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -7,21 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import make_company, make_customer
-from tests.support.smtp import SmtpServer, use_smtp_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "a-brand-new-secret-42"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    server = SmtpServer().start()
-    use_smtp_server(settings, server)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _emailed_link(server) -> str:

@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from stockline.core.channels import Channel
 from tests.factories import make_customer, place
-from tests.support.smtp import SmtpServer, use_smtp_server
 
 
 @pytest.fixture(autouse=True)
@@ -41,14 +40,3 @@ def run_worker():
         return out.getvalue()
 
     return _run
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on 127.0.0.1, and Django's email settings pointing at it."""
-    server = SmtpServer().start()
-    use_smtp_server(settings, server)
-    try:
-        yield server
-    finally:
-        server.stop()
