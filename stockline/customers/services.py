@@ -119,6 +119,20 @@ def customer_password_change(*, customer: Customer, current_password: str, new_p
         password_validation.validate_password(new_password, customer)
     except ValidationError as exc:
         raise ValidationError({"new_password": exc.messages}) from exc
+    return customer_password_set(customer=customer, new_password=new_password)
+
+
+def customer_password_reset_find(*, company_id: UUID, email: str) -> Customer | None:
+    """The customer of this store a reset link may be sent to: active, with a password."""
+    customer = Customer.objects.filter(company_id=company_id, email=(email or "").strip().lower()).first()
+    if customer is None or customer.is_blocked or not customer.password:
+        return None
+    return customer
+
+
+def customer_password_set(*, customer: Customer, new_password: str) -> Customer:
+    """Store a new (already validated) password. The new hash ends every storefront session
+    of the customer (storefront/session.py keeps an HMAC of it)."""
     customer.set_password(new_password)
     customer.save(update_fields=["password", "updated_at"])
     return customer

@@ -20,7 +20,8 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from stockline.customers.models import Customer, CustomerStatus
+from stockline.customers.models import Customer
+from stockline.customers.services import customer_password_reset_find, customer_password_set
 from stockline.customers.tokens import customer_password_reset_token
 from stockline.storefront.access import store_page, store_url
 
@@ -57,12 +58,10 @@ def _send_reset_email(company, customer: Customer) -> None:
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        customer = Customer.objects.filter(
-            company=request.company,
-            email=form.cleaned_data["email"].strip().lower(),
-            status=CustomerStatus.ACTIVE,
-        ).first()
-        if customer is not None and customer.password:
+        customer = customer_password_reset_find(
+            company_id=request.company.id, email=form.cleaned_data["email"]
+        )
+        if customer is not None:
             _send_reset_email(request.company, customer)
         return redirect(store_url(request.company.slug, "password_reset_done"))
     return render(request, f"{TEMPLATES}/request.html", {"form": form})
@@ -96,12 +95,11 @@ def password_reset_confirm(request, uidb64: str, token: str):
         session_token = request.session.get(_session_key(slug), "")
         if not customer_password_reset_token.check_token(customer, session_token):
             customer = None
-    if customer is None or customer.status != CustomerStatus.ACTIVE:
+    if customer is None or customer.is_blocked:
         return render(request, f"{TEMPLATES}/confirm.html", {"validlink": False})
     form = SetPasswordForm(customer, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        form.save(commit=False)
-        customer.save(update_fields=["password", "updated_at"])
+        customer_password_set(customer=customer, new_password=form.cleaned_data["new_password1"])
         request.session.pop(_session_key(slug), None)
         return redirect(store_url(slug, "password_reset_complete"))
     return render(request, f"{TEMPLATES}/confirm.html", {"validlink": True, "form": form})
