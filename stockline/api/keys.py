@@ -1,34 +1,26 @@
 """API keys: creation (the plaintext is returned once), lookup by hash, revocation."""
 
 import base64
-import functools
 import hashlib
 import logging
 import os
 import secrets
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import NamedTuple
 from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
-from django.db.models.expressions import Col
+from django.db import transaction
 from django.utils import timezone
 
-from stockline.accounts.models import User
 from stockline.accounts.permissions import Perm
 from stockline.api.models import ApiKey
 from stockline.audit.actors import Actor, ActorType
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
-from stockline.core.bulk import saved_instances
 from stockline.core.channels import Channel
-from stockline.core.direct import execute
-from stockline.core.postgresql import prepared
 
 logger = logging.getLogger(__name__)
 
@@ -116,52 +108,6 @@ def api_key_revoke(*, actor: Actor, key_id: UUID, channel: str = Channel.DASHBOA
     return key
 
 
-class _Lookup(NamedTuple):
-    names: list[str]  # the key's attnames, in column order
-    sql: str
-    converters: list[tuple[int, Callable, Col]]  # (position, converter, column) as the ORM applies them
-
-
-@functools.cache
-def _lookup(vendor: str) -> _Lookup:
-    """The key by hash with its creator's name and email: one statement and its value
-    converters, built once.
-
-    Through the ORM this lookup (compiling a select_related query on every request) cost
-    more than twice the statement itself (bench/README.md); it runs on every API request.
-    """
-    quote = connection.ops.quote_name
-    fields = ApiKey._meta.concrete_fields
-    columns = ", ".join(f"k.{quote(f.column)}" for f in fields)
-    sql = (
-        f"SELECT {columns}, u.{quote('name')}, u.{quote('email')} "  # noqa: S608
-        f"FROM {quote(ApiKey._meta.db_table)} k LEFT JOIN {quote(User._meta.db_table)} u "
-        f"ON u.{quote(User._meta.pk.column)} = k.{quote(ApiKey._meta.get_field('created_by').column)} "
-        f"WHERE k.{quote(ApiKey._meta.get_field('key_hash').column)} = %s"
-    )
-    converters = []
-    for i, field in enumerate(fields):
-        col = field.get_col(ApiKey._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            converters.append((i, convert, col))
-    return _Lookup([f.attname for f in fields], prepared(sql), converters)
-
-
-def _from_row(lookup: _Lookup, row: tuple) -> ApiKey:
-    """The ApiKey (and its creator's name and email, as a partial User) that select_related
-    would build from this row, with the same value conversions."""
-    names = lookup.names
-    values = list(row[: len(names)])
-    for i, convert, col in lookup.converters:
-        values[i] = convert(values[i], col, connection)
-    (key,) = saved_instances(ApiKey, [dict(zip(names, values, strict=True))])  # as from_db, cheaper
-    if key.created_by_id is not None:
-        name, email = row[len(names) :]
-        creator = User.from_db(DEFAULT_DB_ALIAS, ["id", "name", "email"], [key.created_by_id, name, email])
-        ApiKey._meta.get_field("created_by").set_cached_value(key, creator)
-    return key
-
-
 # Keys found, by hash: (time.monotonic() until which to trust the entry, key). Per process.
 _recent: dict[str, tuple[float, ApiKey]] = {}
 _RECENT_MAX = 1000
@@ -181,8 +127,8 @@ def _key_by_hash(digest: str) -> ApiKey | None:
     """The key with this hash, as the database has it or had it at most
     API_KEY_CACHE_SECONDS ago and before the last revocation on this host.
 
-    Every API request looks its key up; under load that round trip was a tenth of an order
-    request's cost (bench/README.md). A key found is kept for that long in this process.
+    Every API request looks its key up, so a key found is kept for that long in this
+    process: one round trip fewer per request.
     api_key_revoke appends a byte to the stamp file once it has committed; every process
     stats the file per request and forgets every key when it changed, so a revocation takes
     effect on this host at once. Keys not found are never kept.
@@ -196,12 +142,16 @@ def _key_by_hash(digest: str) -> ApiKey | None:
             _stamp_seen[0] = stamp
         elif (hit := _recent.get(digest)) is not None and hit[0] > now:
             return hit[1]
-    lookup = _lookup(connection.vendor)
-    rows = execute(lookup.sql, [digest], fetch=True)
-    if not rows:
+    # with its creator's name and email, all api_key_actor reads of the creator
+    key = (
+        ApiKey.objects.select_related("created_by")
+        .only(*(f.name for f in ApiKey._meta.concrete_fields), "created_by__name", "created_by__email")
+        .filter(key_hash=digest)
+        .first()
+    )
+    if key is None:
         _recent.pop(digest, None)
         return None
-    key = _from_row(lookup, rows[0])
     if ttl > 0:
         if len(_recent) >= _RECENT_MAX:
             _recent.clear()
