@@ -138,9 +138,9 @@ else:
         _db["ENGINE"] = "stockline.core.postgresql"  # Django's, with cheaper health checks
     if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
         # Parameters bound by the server, and the order path's hand-built statements prepared
-        # (core/postgresql): PostgreSQL stops planning them anew (measured: its CPU per API
-        # order -25 %). Django leaves this off for poolers in transaction mode (PgBouncer
-        # < 1.21); set DATABASE_PREPARED_STATEMENTS=0 behind one.
+        # (core/postgresql): PostgreSQL stops planning them anew on every order. Django leaves
+        # this off for poolers in transaction mode (PgBouncer < 1.21); set
+        # DATABASE_PREPARED_STATEMENTS=0 behind one.
         _db["OPTIONS"].setdefault("server_side_binding", True)
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
