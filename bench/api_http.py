@@ -175,23 +175,23 @@ def http_run(port, key, ids, *, clients: int, orders: int, processes: int) -> di
 
 
 def pgbench_script(company_id: str, third: int) -> str:
-    """The service's own statement for a 3-line API order (orders/place_postgresql.py) as a
+    """The service's own statement for a 3-line API order (orders/placement/postgresql.py) as a
     pgbench script: each parameter replaced by what the service would send, as SQL (the
     order's two ids drawn once per statement in a CTE, each product a random one of its
     third of the catalog)."""
     from stockline.core.postgresql import PREPARED_MARK
-    from stockline.orders import place_postgresql
     from stockline.orders.numbers import order_number_next_sql
+    from stockline.orders.placement.postgresql import order_sql
 
     company = uuid.UUID(company_id)
     number_sql, number_params = order_number_next_sql(company)
-    sql = place_postgresql.order_statement(3, number_sql).removeprefix(PREPARED_MARK).strip()
+    sql = order_sql(3, number_sql).removeprefix(PREPARED_MARK).strip()
     order, entry, text = "(SELECT o FROM ids)", "(SELECT e FROM ids)", "'{}'"
     values = {
         **{name: text.format(value) for name, value in number_params.items()},
         "company": text.format(company),
         "now": "now()",
-        "a_customer": "NULL",
+        "customer": "NULL",
         **{f"id{i}": f"(SELECT id FROM bench_ids WHERE n = :{v})" for i, v in enumerate("abc")},
         **{f"quantity{i}": "1" for i in range(3)},
         **{f"{kind}{i}": "gen_random_uuid()" for kind in ("line", "movement") for i in range(3)},

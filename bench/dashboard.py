@@ -108,7 +108,7 @@ def fixture_create(products: int):
             actor=actor,
             channel=Channel.DASHBOARD,
             lines=[OrderLineInput(pid, rng.randint(1, 5)) for pid in rng.sample(stocked, 3)],
-        )
+        ).order
         if i % 3 == 0:
             order_status_change(actor=actor, channel=Channel.DASHBOARD, order_id=order.id, status="CONFIRMED")
     return owner

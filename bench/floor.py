@@ -5,7 +5,7 @@ connection: what an order costs with no Django in the way. SQLite: the condition
 decrement of every product (which also hands back the order number and company
 threshold), then the order, its audit entry, multi-row lines and multi-row movements, in
 one transaction per order (`STATEMENTS_PER_ORDER` counts BEGIN and COMMIT too).
-PostgreSQL: the service's one statement (orders/place_postgresql.py), its own transaction,
+PostgreSQL: the service's one statement (orders/placement/postgresql.py), its own transaction,
 prepared by psycopg.
 
 The `ThroughDjango` variants send the very same SQL through Django's connection (its cursor
@@ -75,16 +75,16 @@ class RawOrderWriter:
         return sql
 
     def _take(self, wanted, now, company) -> list[tuple]:
-        """Every product in one statement: the service's own (catalog/stock_sql.py), asking
+        """Every product in one statement: the service's own (catalog/stock.py), asking
         for the order number as the service does (orders/numbers.py)."""
-        from stockline.catalog.stock_sql import stock_take_statement  # needs Django set up
+        from stockline.catalog.stock import take_sql_sqlite  # needs Django set up
         from stockline.orders.numbers import order_number_next_sql
 
         number_sql, number_params = order_number_next_sql(self.company_id)
         params = {"company": company, "now": now, **number_params}
         for i, (product_id, quantity) in enumerate(wanted):
             params[f"id{i}"], params[f"quantity{i}"] = self._id(product_id), quantity
-        self.cursor.execute(self._named(stock_take_statement(self.vendor, len(wanted), number_sql)), params)
+        self.cursor.execute(self._named(take_sql_sqlite(len(wanted), number_sql)), params)
         rows = {row[0]: row[1:] for row in self.cursor.fetchall()}
         return [rows[self._id(product_id)] for product_id, _ in wanted if self._id(product_id) in rows]
 
@@ -199,7 +199,7 @@ class SqliteOrderWriter(RawOrderWriter):
 
 class PostgresOrderWriter(RawOrderWriter):
     """psycopg 3 in autocommit (server-side binding, the statement prepared): the service's
-    one statement per order (orders/place_postgresql.py), its parameters set here."""
+    one statement per order (orders/placement/postgresql.py), its parameters set here."""
 
     vendor = "postgresql"
 
@@ -210,11 +210,11 @@ class PostgresOrderWriter(RawOrderWriter):
         return self.cursor.execute(sql, params, prepare=True).fetchall()
 
     def place(self, lines: list[tuple[UUID, int]]) -> None:
-        from stockline.orders import place_postgresql  # needs Django set up
         from stockline.orders.numbers import order_number_next_sql
+        from stockline.orders.placement.postgresql import order_sql  # needs Django set up
 
         number_sql, params = order_number_next_sql(self.company_id)
-        statement = place_postgresql.order_statement(len(lines), number_sql)
+        statement = order_sql(len(lines), number_sql)
         order_id, entry_id = uuid7(), uuid7()
         actor = {
             "actor_type": "USER",
@@ -261,7 +261,7 @@ class PostgresOrderWriter(RawOrderWriter):
             {f"{prefix}_{name}": value for prefix, row in shared.items() for name, value in row.items()},
             company=self.company_id,
             now=datetime.now(UTC),
-            a_customer=None,
+            customer=None,
         )
         for i, (product_id, quantity) in enumerate(sorted(lines)):
             params.update(

@@ -77,4 +77,4 @@ def place(
         customer=customer,
         lines=[OrderLineInput(product_id=p.id, quantity=q) for p, q in items],
         **kwargs,
-    )
+    ).order

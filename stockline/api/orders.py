@@ -27,7 +27,6 @@ from stockline.orders.services import (
     order_customer,
     order_place,
     order_status_change,
-    placed_lines,
 )
 
 router = Router(tags=["orders"], auth=ApiKeyAuth("orders"))
@@ -103,7 +102,7 @@ def orders_create(request, payload: OrderCreateIn):
     customer = None
     if payload.customerId is not None:
         customer = order_customer(actor=request.actor, customer_id=payload.customerId)
-    order = order_place(
+    placed = order_place(
         actor=request.actor,
         channel=Channel.API,
         customer=customer,
@@ -111,7 +110,7 @@ def orders_create(request, payload: OrderCreateIn):
         po_number=payload.poNumber or "",
         notes=payload.notes or "",
     )
-    return Status(201, {"data": order_json(order, placed_lines(order))})
+    return Status(201, {"data": order_json(placed.order, placed.lines)})
 
 
 @router.patch(

@@ -1,8 +1,8 @@
 """Every write to a product, and every stock change outside order placement.
 
-Each service runs in one transaction, takes product row locks in pk order (catalog.locks),
-writes its stock movements and audit entry with the change, and raises a typed error from
-catalog.errors (or Django's ValidationError for field rules) without writing anything.
+Each service runs in one transaction, takes product row locks in pk order and writes stock
+through catalog.stock (with its ledger rows), with an audit entry, and raises a typed error
+from catalog.errors (or Django's ValidationError for field rules) without writing anything.
 """
 
 from dataclasses import dataclass, field
@@ -24,9 +24,17 @@ from stockline.catalog.errors import (
     StockConflict,
     StockWouldGoNegative,
 )
-from stockline.catalog.ledger import movement_build
-from stockline.catalog.locks import product_lock, products_lock
 from stockline.catalog.models import STOCK_MAX, MovementReason, Product, StockMovement
+from stockline.catalog.stock import (
+    LedgerEntry,
+    StockChange,
+    product_lock,
+    products_lock,
+    stock_delta,
+    stock_open,
+    stock_set,
+    stock_write,
+)
 from stockline.core.channels import Channel
 
 # Fields a caller may set through product_create / product_update.
@@ -72,12 +80,16 @@ def _whole_number_errors(product: Product) -> dict[str, list[str]]:
     }
 
 
-def _save_checked(product: Product, *, update_fields: list[str] | None = None) -> None:
-    """Field rules, then save; a taken SKU (checked by the database only, so a lost race and a
-    plain duplicate give the same error) becomes a ValidationError on `sku`."""
+def _check(product: Product) -> None:
+    """The field rules (ValidationError)."""
     if errors := _whole_number_errors(product):
         raise ValidationError(errors)
     product.full_clean(validate_constraints=False)
+
+
+def _save(product: Product, *, update_fields: list[str] | None = None) -> None:
+    """Save; a taken SKU (checked by the database only, so a lost race and a plain duplicate
+    give the same error) becomes a ValidationError on `sku`."""
     try:
         with transaction.atomic():
             product.save(update_fields=update_fields)
@@ -117,7 +129,8 @@ def product_create(
         is_active=is_active,
     )
     with transaction.atomic():
-        _save_checked(product)
+        _check(product)
+        _save(product)
         entry = audit_record(
             actor=actor,
             action=AuditAction.PRODUCT_CREATED,
@@ -126,17 +139,16 @@ def product_create(
             channel=channel,
             metadata={f: _audit_value(getattr(product, f)) for f in PRODUCT_FIELDS},
         )
-        movement_build(
-            actor=actor,
-            channel=channel,
-            product_id=product.id,
-            stock_before=0,
-            stock_after=product.stock,
-            reason=_edit_reason(channel),
-            audit_entry_id=entry.id,
-            reference=reference,
-            note="Opening stock",
-        ).save()
+        stock_open(
+            [(product.id, product.stock)],
+            LedgerEntry(
+                actor=actor,
+                channel=channel,
+                reason=_edit_reason(channel),
+                audit_entry_id=entry.id,
+                reference=reference,
+            ),
+        )
     return product
 
 
@@ -176,7 +188,9 @@ def product_update(
         }
         if not diff:
             return product
-        _save_checked(product, update_fields=[*diff, "updated_at"])
+        _check(product)
+        if fields := [f for f in diff if f != "stock"]:
+            _save(product, update_fields=[*fields, "updated_at"])
         entry = audit_record(
             actor=actor,
             action=AuditAction.PRODUCT_UPDATED,
@@ -186,16 +200,16 @@ def product_update(
             metadata={"changes": diff},
         )
         if "stock" in diff:
-            movement_build(
-                actor=actor,
-                channel=channel,
-                product_id=product.id,
-                stock_before=before["stock"],
-                stock_after=product.stock,
-                reason=_edit_reason(channel),
-                audit_entry_id=entry.id,
-                reference=reference,
-            ).save()
+            stock_write(
+                [StockChange(product.id, before["stock"], product.stock)],
+                LedgerEntry(
+                    actor=actor,
+                    channel=channel,
+                    reason=_edit_reason(channel),
+                    audit_entry_id=entry.id,
+                    reference=reference,
+                ),
+            )
     return product
 
 
@@ -257,8 +271,10 @@ def stock_bulk_plan(*, products, mode: BulkMode, value: int) -> BulkPlan:
             raise ValidationError(
                 {"value": [f"{product.name} would exceed the largest stock level ({STOCK_MAX})."]}
             )
-        after = max(target, 0)
-        if after == product.stock:
+        change = (
+            stock_set(product, value) if mode == BulkMode.SET else stock_delta(product, value, clamp=True)
+        )
+        if change.after == change.before:
             plan.unchanged += 1
             continue
         plan.changes.append(
@@ -266,9 +282,9 @@ def stock_bulk_plan(*, products, mode: BulkMode, value: int) -> BulkPlan:
                 product_id=product.id,
                 name=product.name,
                 sku=product.sku,
-                before=product.stock,
-                after=after,
-                clamped=target < 0,
+                before=change.before,
+                after=change.after,
+                clamped=change.clamped,
             )
         )
     return plan
@@ -305,14 +321,6 @@ def stock_bulk_adjust(
         plan = stock_bulk_plan(products=locked.values(), mode=mode, value=value)
         if not plan.changes:
             return plan
-        now = timezone.now()
-        for change in plan.changes:
-            product = locked[change.product_id]
-            product.stock = change.after
-            product.updated_at = now
-        Product.objects.bulk_update(
-            [locked[c.product_id] for c in plan.changes], ["stock", "updated_at"], batch_size=500
-        )
         entry = audit_record(
             actor=actor,
             action=AuditAction.PRODUCT_BULK_UPDATED,
@@ -333,21 +341,12 @@ def stock_bulk_adjust(
             },
         )
         reason = MovementReason.BULK_SET if plan.mode == BulkMode.SET else MovementReason.BULK_DELTA
-        StockMovement.objects.bulk_create(
+        stock_write(
             [
-                movement_build(
-                    actor=actor,
-                    channel=channel,
-                    product_id=c.product_id,
-                    stock_before=c.before,
-                    stock_after=c.after,
-                    reason=reason,
-                    audit_entry_id=entry.id,
-                    note="Clamped at 0" if c.clamped else "",
-                )
+                StockChange(c.product_id, c.before, c.after, "Clamped at 0" if c.clamped else "")
                 for c in plan.changes
             ],
-            batch_size=500,
+            LedgerEntry(actor=actor, channel=channel, reason=reason, audit_entry_id=entry.id),
         )
     return plan
 
@@ -402,25 +401,17 @@ def stock_adjust(
             raise StockWouldGoNegative(product_name=product.name, stock=before, delta=delta)
         if before + delta > STOCK_MAX:
             raise ValidationError({"delta": [f"Stock cannot exceed {STOCK_MAX}."]})
-        product.stock = before + delta
-        product.save(update_fields=["stock", "updated_at"])
+        change = stock_delta(product, delta, note=note)
         entry = audit_record(
             actor=actor,
             action=AuditAction.STOCK_ADJUSTED,
             entity_type="product",
             entity_id=product.id,
             channel=channel,
-            metadata={"stock": [before, product.stock], "delta": delta, "reason": note},
+            metadata={"stock": [change.before, change.after], "delta": delta, "reason": note},
         )
-        movement = movement_build(
-            actor=actor,
-            channel=channel,
-            product_id=product.id,
-            stock_before=before,
-            stock_after=product.stock,
-            reason=_edit_reason(channel),
-            audit_entry_id=entry.id,
-            note=note,
+        (movement,) = stock_write(
+            [change],
+            LedgerEntry(actor=actor, channel=channel, reason=_edit_reason(channel), audit_entry_id=entry.id),
         )
-        movement.save()
     return movement

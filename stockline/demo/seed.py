@@ -160,7 +160,7 @@ def _history_place(
             lines=[OrderLineInput(product_id=product_ids[sku], quantity=q) for sku, q in demo.lines],
             po_number=demo.po_number,
             notes=demo.notes,
-        )
+        ).order
         for status, restock in demo.statuses:
             order_status_change(
                 actor=staff[demo.by],

@@ -26,12 +26,12 @@ from stockline.accounts.permissions import Perm
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction, AuditEntry
 from stockline.audit.services import audit_entry_build
-from stockline.catalog.ledger import movement_build
-from stockline.catalog.models import MovementReason, Product, StockMovement
+from stockline.catalog.models import MovementReason, Product
 from stockline.catalog.services import BULK_AUDIT_DETAIL_LIMIT
-from stockline.core.bulk import concrete_attnames, rows_insert, rows_update
+from stockline.catalog.stock import LedgerEntry, StockChange, stock_open, stock_write
 from stockline.core.channels import Channel
 from stockline.core.ids import uuid7
+from stockline.core.rows import rows_insert, rows_update
 from stockline.imports.columns import column_map
 from stockline.imports.errors import (
     Drift,
@@ -220,36 +220,21 @@ class _Writer:
             )
             for action in (AuditAction.PRODUCT_BULK_UPDATED, AuditAction.PRODUCT_CREATED)
         )
-        # Every ledger row of this import is movement_build's, varied only in product and stock.
-        template = movement_build(
-            actor=actor,
-            channel=channel,
-            product_id=None,
-            stock_before=0,
-            stock_after=0,
-            reason=MovementReason.IMPORT,
-            reference=str(batch.id),
+        self.updated_ledger, self.created_ledger = (
+            LedgerEntry(
+                actor=actor,
+                channel=channel,
+                reason=MovementReason.IMPORT,
+                audit_entry_id=entry.id,
+                reference=str(batch.id),
+            )
+            for entry in (self.updated_entry, self.created_entry)
         )
-        template.created_at = self.now
-        self.movement_fields = concrete_attnames(StockMovement)
-        self.movement_template = {name: getattr(template, name) for name in self.movement_fields}
-        # New products likewise: the model's defaults for the fields a file does not set.
-        self.product_fields = concrete_attnames(Product)
+        # New products: the model's defaults for the fields a file does not set.
+        self.product_fields = [f.attname for f in Product._meta.concrete_fields]
         product = Product(company_id=self.company_id, created_at=self.now, updated_at=self.now)
         self.product_template = {name: getattr(product, name) for name in self.product_fields}
         self.unit_default = rules().unit_default
-
-    def _movement(self, product_id: UUID, before: int, after: int, entry: AuditEntry, note: str = "") -> list:
-        row = self.movement_template | {
-            "id": uuid7(),
-            "product_id": product_id,
-            "delta": after - before,
-            "stock_before": before,
-            "stock_after": after,
-            "audit_entry_id": entry.id,
-            "note": note,
-        }
-        return list(row.values())
 
     def _new_product(self, row: ProductRow) -> dict:
         return self.product_template | {
@@ -266,15 +251,13 @@ class _Writer:
 
     def chunk(self, rows: list[ProductRow], existing: dict[str, tuple]) -> None:
         """Create or update these rows' products; `existing` are the locked products by SKU."""
-        creates, updates, movements = [], [], []
+        creates, updates, opening, stock_changes = [], [], [], []
         for r in rows:
             current = existing.get(r.sku)
             if current is None:
                 product = self._new_product(r)
                 creates.append(list(product.values()))
-                movements.append(
-                    self._movement(product["id"], 0, r.stock, self.created_entry, "Opening stock")
-                )
+                opening.append((product["id"], r.stock))
                 if len(self.created_detail) < BULK_AUDIT_DETAIL_LIMIT:
                     self.created_detail.append(
                         {"id": str(product["id"]), "sku": r.sku, "name": r.name, "stock": r.stock}
@@ -287,22 +270,26 @@ class _Writer:
             updates.append((current, diff))
             if "stock" in diff:
                 self.counts["stock_changes"] += 1
-                movements.append(self._movement(current[_ID], current[_STOCK], r.stock, self.updated_entry))
+                stock_changes.append(StockChange(current[_ID], current[_STOCK], r.stock))
             if len(self.updated_detail) < BULK_AUDIT_DETAIL_LIMIT:
                 changes = {COLUMN_OF.get(f, f): [_json(a), _json(b)] for f, (a, b) in diff.items()}
                 self.updated_detail.append({"id": str(current[_ID]), "sku": r.sku, "changes": changes})
         rows_insert(Product, self.product_fields, creates)
+        stock_open(opening, self.created_ledger, now=self.now)
         self._update(updates)
-        rows_insert(StockMovement, self.movement_fields, movements)
+        stock_write(stock_changes, self.updated_ledger, now=self.now)
         self.counts["rows"] += len(rows)
         self.counts["created"] += len(creates)
         self.counts["updated"] += len(updates)
 
     def _update(self, updates: list[tuple[tuple, dict]]) -> None:
-        """One UPDATE per product of the fields any product of the chunk changes (others keep their value)."""
-        fields = [f for f in FIELDS if any(f in diff for _, diff in updates)]
+        """One UPDATE per product of the fields other than stock (catalog.stock writes it) any
+        product of the chunk changes (others keep their value)."""
+        fields = [f for f in FIELDS if f != "stock" and any(f in diff for _, diff in updates)]
         rows = []
         for current, diff in updates:
+            if diff.keys() == {"stock"}:
+                continue
             values = dict(zip(_EXISTING, current, strict=True))
             rows.append([diff[f][1] if f in diff else values[f] for f in fields] + [self.now, current[_ID]])
         rows_update(Product, [*fields, "updated_at"], rows)

@@ -148,7 +148,7 @@ def cart_checkout(*, customer: Customer, quantities: dict[UUID, int], po_number:
                 lines=[OrderLineInput(product_id=i.product_id, quantity=i.quantity) for i in items],
                 po_number=cart.po_number,
                 notes=cart.notes,
-            )
+            ).order
         except (StockError, OrderError) as exc:
             refusal = exc  # order_place rolled back to its savepoint; the posted cart is kept
         else:

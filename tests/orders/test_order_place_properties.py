@@ -34,7 +34,7 @@ def test_order_takes_merged_quantities_or_nothing(actor, opening, lines):
         order_lines = [OrderLineInput(product_id=products[i].id, quantity=q) for i, q in lines]
 
         def place():
-            return order_place(actor=actor, channel=Channel.DASHBOARD, lines=order_lines)
+            return order_place(actor=actor, channel=Channel.DASHBOARD, lines=order_lines).order
 
         if fits:
             order = place()

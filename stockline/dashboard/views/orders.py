@@ -110,7 +110,7 @@ def order_new(request):
                     lines=posted.lines,
                     po_number=details.cleaned_data["po_number"],
                     notes=details.cleaned_data["notes"],
-                )
+                ).order
             except InsufficientStock as exc:
                 errors = exc.messages
             except (ProductUnavailable, OrderError) as exc:

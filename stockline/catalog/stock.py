@@ -1,0 +1,324 @@
+"""The stock writer: every change of Product.stock and every ledger row is written here.
+
+A stock change is: lock the products (products_lock, in primary-key order so two writers
+never deadlock), decide each one's new level (stock_set, stock_delta), then stock_write,
+which stores the levels and appends one StockMovement per changed product, in the caller's
+transaction. New products' opening levels are recorded by stock_open. Whatever a stock
+change sets off later (events, back-in-stock requests) attaches to _ledger_append, the one
+function every ledger row passes through.
+
+Order placement takes stock conditionally instead (the check and the write in one
+statement, so concurrent orders never sell more than there is): stock_take on SQLite, and
+on PostgreSQL the parts of the order's single statement that lock, take and record stock
+(take_sql, ledger_sql), which orders.placement composes with its own rows. Both take what
+is there with one availability rule, AVAILABLE.
+
+On SQLite `select_for_update` is a no-op; there every write transaction is BEGIN
+IMMEDIATE, which already serialises writers.
+"""
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
+from uuid import UUID
+
+from django.db import connection
+from django.utils import timezone
+
+from stockline.accounts.models import Company
+from stockline.audit.actors import Actor
+from stockline.catalog.models import STOCK_MAX, Product, StockMovement
+from stockline.core.ids import uuid7s
+from stockline.core.postgresql import insert_parameters, insert_select
+from stockline.core.rows import rows_update, rows_written
+
+# Above this many products a write goes as one prepared statement run per row (COPY on
+# PostgreSQL) instead of the ORM's single multi-row statement.
+_MANY = 500
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """What every movement of one stock write shares."""
+
+    actor: Actor
+    channel: str
+    reason: str
+    audit_entry_id: UUID | None = None
+    order_id: UUID | None = None
+    reference: str = ""
+
+    def row(self) -> dict:
+        """The shared columns of a StockMovement row, as {attname: value}."""
+        return {
+            "company_id": self.actor.company_id,
+            "reason": self.reason,
+            "channel": self.channel,
+            **self.actor.stamp(),
+            "order_id": self.order_id,
+            "audit_entry_id": self.audit_entry_id,
+            "reference": self.reference,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StockChange:
+    """One product's stock going from `before` to `after`."""
+
+    product_id: UUID
+    before: int
+    after: int
+    note: str = ""
+    clamped: bool = False  # a delta that would have gone below zero, applied as "down to 0"
+
+    @property
+    def delta(self) -> int:
+        return self.after - self.before
+
+
+def products_lock(*, company_id: UUID, product_ids: Iterable[UUID]) -> dict[UUID, Product]:
+    """Lock and return the company's products with these ids, keyed by id, in pk order."""
+    qs = (
+        Product.objects.select_for_update(of=("self",))
+        .filter(company_id=company_id, id__in=list(product_ids))
+        .select_related("company")
+        .order_by("pk")
+    )
+    return {p.id: p for p in qs}
+
+
+def product_lock(*, company_id: UUID, product_id: UUID) -> Product | None:
+    return products_lock(company_id=company_id, product_ids=[product_id]).get(product_id)
+
+
+def stock_set(product: Product, level: int, *, note: str = "") -> StockChange:
+    """`product` set to `level` (ValueError outside 0..STOCK_MAX: callers say why first)."""
+    if not 0 <= level <= STOCK_MAX:
+        raise ValueError(f"stock level {level} outside 0..{STOCK_MAX}")
+    return StockChange(product.id, product.stock, level, note)
+
+
+def stock_delta(product: Product, delta: int, *, clamp: bool = False, note: str = "") -> StockChange:
+    """`delta` units added to (or taken from) `product`; with `clamp`, never below zero."""
+    target = product.stock + delta
+    if clamp and target < 0:
+        return StockChange(product.id, product.stock, 0, note or "Clamped at 0", clamped=True)
+    return stock_set(product, target, note=note)
+
+
+def stock_write(
+    changes: Sequence[StockChange], entry: LedgerEntry, *, now: datetime | None = None
+) -> list[StockMovement]:
+    """Store these products' new levels and their ledger rows; the products must be locked
+    by the caller's transaction (products_lock). Changes to the same level are skipped.
+    Returns the movements written."""
+    changes = [c for c in changes if c.after != c.before]
+    if not changes:
+        return []
+    now = now or timezone.now()
+    if len(changes) == 1:
+        (change,) = changes
+        Product.objects.filter(pk=change.product_id).update(stock=change.after, updated_at=now)
+    elif len(changes) <= _MANY:
+        products = [Product(id=c.product_id, stock=c.after, updated_at=now) for c in changes]
+        Product.objects.bulk_update(products, ["stock", "updated_at"])
+    else:
+        rows_update(Product, ["stock", "updated_at"], [(c.after, now, c.product_id) for c in changes])
+    return _ledger_append(changes, entry, now)
+
+
+def stock_open(
+    levels: Sequence[tuple[UUID, int]], entry: LedgerEntry, *, now: datetime | None = None
+) -> None:
+    """The first ledger row of each new product: (product id, opening stock), the level its
+    row was inserted with."""
+    changes = [StockChange(product_id, 0, level, "Opening stock") for product_id, level in levels]
+    _ledger_append(changes, entry, now or timezone.now())
+
+
+def _ledger_append(
+    changes: Sequence[StockChange], entry: LedgerEntry, now: datetime, ids: Sequence[UUID] | None = None
+) -> list[StockMovement]:
+    """Append one StockMovement per change (ids chosen by the caller, or new), created `now`:
+    the one place every recorded stock change passes."""
+    shared = entry.row()
+    rows = [
+        shared
+        | {
+            "id": movement_id,
+            "product_id": c.product_id,
+            "created_at": now,
+            "delta": c.delta,
+            "stock_before": c.before,
+            "stock_after": c.after,
+            "note": c.note[:200],
+        }
+        for movement_id, c in zip(ids or uuid7s(len(changes)), changes, strict=True)
+    ]
+    return rows_written(StockMovement, rows)
+
+
+# The one availability rule of order placement: a product is taken for a line when it is
+# active and holds at least the quantity. SQL over the product row `p` and the wanted row `w`.
+AVAILABLE = "{p}.is_active AND {p}.stock >= {w}.quantity"
+
+
+class TakenStock(NamedTuple):
+    """A product an order took stock of, with what the order freezes onto its line."""
+
+    product_id: UUID
+    stock_after: int
+    name: str
+    sku: str | None
+    price: Decimal
+    threshold_override: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StockTake:
+    """What a conditional take did: the products taken, in pk order; the ids of those that
+    were not (missing, inactive or short: the caller rolls back when there are any); and,
+    when anything was taken, the company's default threshold and the value of the caller's
+    one-value query."""
+
+    taken: list[TakenStock]
+    failed: list[UUID]
+    company_threshold: int | None = None
+    value: object = None
+
+
+_TAKE_SQLITE = """
+WITH wanted (id, quantity) AS (VALUES {rows})
+UPDATE {product} SET stock = stock - w.quantity, updated_at = %(now)s
+FROM wanted w
+WHERE {product}.id = w.id AND company_id = %(company)s AND {available}
+RETURNING id, stock, name, sku, price, low_stock_threshold,
+    (SELECT low_stock_threshold FROM {company} WHERE id = %(company)s), ({value})
+"""
+
+
+@functools.cache
+def take_sql_sqlite(products: int, value: str = "NULL") -> str:
+    """SQLite: take stock of `products` products in one statement (named parameters:
+    company, now, id<i>, quantity<i>, and those of `value`, a one-value query evaluated
+    once, as is the company's threshold: uncorrelated subqueries). bench/floor.py runs it too."""
+    quote = connection.ops.quote_name
+    rows = ", ".join(f"(%(id{i})s, %(quantity{i})s)" for i in range(products))
+    product = quote(Product._meta.db_table)
+    return _TAKE_SQLITE.format(
+        rows=rows,
+        product=product,
+        company=quote(Company._meta.db_table),
+        available=AVAILABLE.format(p=product, w="w"),
+        value=value,
+    )
+
+
+def stock_take(
+    *, company_id: UUID, wanted: dict[UUID, int], now: datetime, value: tuple[str, dict] = ("NULL", {})
+) -> StockTake:
+    """SQLite: take every quantity that is there (`wanted`: product id -> quantity), in the
+    caller's BEGIN IMMEDIATE transaction; the caller records the movements (stock_taken)."""
+    to_param = Product._meta.pk.get_db_prep_value
+    by_param = {to_param(product_id, connection): product_id for product_id in wanted}
+    value_sql, params = value
+    params = {
+        **params,
+        "company": to_param(company_id, connection),
+        "now": Product._meta.get_field("updated_at").get_db_prep_save(now, connection),
+    }
+    for i, (key, quantity) in enumerate(zip(by_param, wanted.values(), strict=True)):
+        params[f"id{i}"], params[f"quantity{i}"] = key, quantity
+    with connection.cursor() as cursor:
+        cursor.execute(take_sql_sqlite(len(wanted), value_sql), params)
+        rows = cursor.fetchall()
+    taken = sorted(
+        TakenStock(by_param[r[0]], r[1], r[2], r[3], Decimal(str(r[4])).quantize(_CENT), r[5]) for r in rows
+    )
+    failed = [] if len(taken) == len(wanted) else sorted(wanted.keys() - {t.product_id for t in taken})
+    if not rows:
+        return StockTake(taken, failed)
+    return StockTake(taken, failed, company_threshold=rows[0][6], value=rows[0][7])
+
+
+def stock_taken(
+    take: StockTake, wanted: dict[UUID, int], entry: LedgerEntry, *, now: datetime, ids: Sequence[UUID]
+) -> None:
+    """The ledger rows of a complete SQLite take, with these ids."""
+    changes = [
+        StockChange(t.product_id, t.stock_after + wanted[t.product_id], t.stock_after) for t in take.taken
+    ]
+    _ledger_append(changes, entry, now, ids)
+
+
+# PostgreSQL: the WITH queries of an order's single statement that lock, take and record its
+# stock. `locked` reads each product's latest row under its lock, `go` says whether every one
+# is AVAILABLE, and nothing is updated unless all are. The UPDATE works from what `locked`
+# read, never from the row its own scan finds: that scan reads the statement's snapshot, older
+# than the locked row when another transaction changed it in between (READ COMMITTED
+# re-applies the UPDATE to the locked row only if its filter lets it through, and checks the
+# constraints on the stale version first; both found by the concurrency tests).
+_TAKE_POSTGRESQL = """wanted (id, quantity, movement_id) AS (VALUES {wanted}),
+locked AS MATERIALIZED (
+    SELECT p.id, p.stock, {available} AS enough
+    FROM {product} p JOIN wanted w ON w.id = p.id
+    WHERE p.company_id = %(company)s ORDER BY p.id FOR UPDATE OF p
+),
+go AS MATERIALIZED (SELECT count(*) FILTER (WHERE enough) = {products} AS ok FROM locked),
+taken AS (
+    UPDATE {product} p SET stock = l.stock - w.quantity, updated_at = %(now)s
+    FROM wanted w, locked l, go
+    WHERE go.ok AND p.id = w.id AND l.id = p.id
+    RETURNING p.id, p.stock, p.name, p.sku, p.price, p.low_stock_threshold, w.quantity, w.movement_id
+)"""
+
+# The ledger row of each product in `taken t`, timed by `at` of the caller's one-row `h`.
+_LEDGER_COMPUTED = {
+    "id": "t.movement_id",
+    "created_at": "h.at",
+    "product_id": "t.id",
+    "delta": "-t.quantity",
+    "stock_before": "t.stock + t.quantity",
+    "stock_after": "t.stock",
+}
+
+
+@functools.cache
+def take_sql_postgresql(products: int) -> str:
+    """The WITH queries `wanted`, `locked`, `go` and `taken` (one row per product taken:
+    id, stock after, name, sku, price, threshold override, quantity, movement id), for
+    `products` products; parameters from take_parameters_postgresql."""
+    wanted = ", ".join(
+        f"(%(id{i})s::uuid, %(quantity{i})s::integer, %(movement{i})s::uuid)" for i in range(products)
+    )
+    return _TAKE_POSTGRESQL.format(
+        wanted=wanted,
+        product=connection.ops.quote_name(Product._meta.db_table),
+        available=AVAILABLE.format(p="p", w="w"),
+        products=products,
+    )
+
+
+@functools.cache
+def ledger_sql_postgresql(head: str) -> str:
+    """INSERT ... SELECT of the ledger rows of `taken`, created at the `at` of the caller's
+    one-row WITH query `head`."""
+    return insert_select(StockMovement, _LEDGER_COMPUTED, "m", f"taken t, {head} h", connection)
+
+
+def take_parameters_postgresql(
+    *,
+    company_id: UUID,
+    wanted: dict[UUID, int],
+    movement_ids: Sequence[UUID],
+    entry: LedgerEntry,
+    now: datetime,
+) -> dict:
+    params = {"company": company_id, "now": now}
+    for i, ((product_id, quantity), movement_id) in enumerate(zip(wanted.items(), movement_ids, strict=True)):
+        params[f"id{i}"], params[f"quantity{i}"], params[f"movement{i}"] = product_id, quantity, movement_id
+    return params | insert_parameters(StockMovement, _LEDGER_COMPUTED, "m", entry.row(), connection)

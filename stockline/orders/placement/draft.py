@@ -1,0 +1,111 @@
+"""An order as Python builds it before the write, once for every database.
+
+The draft holds every column Python knows (ids, who, channel, customer, notes, quantities,
+the ledger's shared columns). What only the write can know (the frozen name, SKU and price,
+the stock after, the number, the time) comes back from the stock take; the rules that turn
+it into rows (total, audit metadata, lines) are the functions below. PostgreSQL's single
+statement computes the same values in SQL (orders.placement.postgresql), and
+tests/orders/test_order_place_golden_rows.py proves both write the same rows.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from stockline.audit.actors import Actor, ActorType
+from stockline.audit.models import AuditAction
+from stockline.audit.services import audit_entry_values
+from stockline.catalog.models import MovementReason
+from stockline.catalog.stock import LedgerEntry, TakenStock
+from stockline.core.ids import uuid7s
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDraft:
+    company_id: UUID
+    channel: str
+    wanted: dict[UUID, int]  # product id -> quantity, in primary-key order
+    order: dict  # the Order row's columns Python knows
+    entry: dict  # the OrderPlaced audit entry's, all but its metadata
+    line_ids: list[UUID]  # one per product, in `wanted` order
+    movement_ids: list[UUID]
+    ledger: LedgerEntry
+    customer_id: UUID | None
+
+
+def draft_build(
+    *,
+    actor: Actor,
+    channel: str,
+    wanted: dict[UUID, int],
+    customer_id: UUID | None,
+    po_number: str,
+    notes: str,
+) -> OrderDraft:
+    order_id, entry_id, *row_ids = uuid7s(2 + 2 * len(wanted))
+    return OrderDraft(
+        company_id=actor.company_id,
+        channel=channel,
+        wanted=wanted,
+        order={
+            "id": order_id,
+            "company_id": actor.company_id,
+            "channel": channel,
+            "customer_id": customer_id,
+            "placed_by_user_id": actor.user_id if actor.type == ActorType.USER else None,
+            "placed_by_api_key_id": actor.api_key_id,
+            "po_number": po_number,
+            "notes": notes,
+        },
+        entry=audit_entry_values(
+            entry_id=entry_id,
+            actor=actor,
+            action=AuditAction.ORDER_PLACED,
+            entity_type="order",
+            entity_id=order_id,
+            channel=channel,
+        ),
+        line_ids=row_ids[: len(wanted)],
+        movement_ids=row_ids[len(wanted) :],
+        ledger=LedgerEntry(
+            actor=actor,
+            channel=channel,
+            reason=MovementReason.ORDER,
+            order_id=order_id,
+            audit_entry_id=entry_id,
+        ),
+        customer_id=customer_id,
+    )
+
+
+def order_total(draft: OrderDraft, taken: list[TakenStock]) -> Decimal:
+    return sum((t.price * draft.wanted[t.product_id] for t in taken), Decimal("0.00"))
+
+
+def audit_metadata(draft: OrderDraft, *, number: int, total: Decimal, taken: list[TakenStock]) -> dict:
+    """The OrderPlaced entry's metadata: number, total, customer and every line by product."""
+    return {
+        "number": number,
+        "total": str(total),
+        "customer": str(draft.customer_id) if draft.customer_id else None,
+        "lines": [
+            {"product": str(t.product_id), "sku": t.sku, "quantity": draft.wanted[t.product_id]}
+            for t in taken
+        ],
+    }
+
+
+def line_rows(draft: OrderDraft, taken: list[TakenStock]) -> list[dict]:
+    """The order's lines: each product's name, SKU and price as the order froze them."""
+    return [
+        {
+            "id": line_id,
+            "order_id": draft.order["id"],
+            "product_id": t.product_id,
+            "product_name": t.name,
+            "product_sku": t.sku,
+            "quantity": draft.wanted[t.product_id],
+            "unit_price": t.price,
+        }
+        for t, line_id in zip(taken, draft.line_ids, strict=True)
+    ]

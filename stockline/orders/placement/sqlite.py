@@ -1,0 +1,36 @@
+"""SQLite: an order in the caller's BEGIN IMMEDIATE transaction (the whole database locked).
+
+The conditional take of catalog.stock (one UPDATE ... RETURNING for every line, which hands
+back the order number too: orders.numbers), then one INSERT per model.
+"""
+
+from django.utils import timezone
+
+from stockline.audit.models import AuditEntry
+from stockline.catalog.stock import stock_take, stock_taken
+from stockline.core.rows import rows_written
+from stockline.orders.models import Order, OrderLine
+from stockline.orders.numbers import order_number_next_sql
+from stockline.orders.placement.draft import OrderDraft, audit_metadata, line_rows, order_total
+from stockline.orders.placement.result import Placed
+
+
+def write(draft: OrderDraft) -> Placed:
+    now = timezone.now()  # in BEGIN IMMEDIATE: the ledger's times follow the order stock changed in
+    take = stock_take(
+        company_id=draft.company_id,
+        wanted=draft.wanted,
+        now=now,
+        value=order_number_next_sql(draft.company_id),
+    )
+    if take.failed:
+        return Placed.refused(take.failed)
+    number, total = take.value, order_total(draft, take.taken)
+    (order,) = rows_written(
+        Order, [draft.order | {"number": number, "total": total, "created_at": now, "updated_at": now}]
+    )
+    metadata = audit_metadata(draft, number=number, total=total, taken=take.taken)
+    rows_written(AuditEntry, [draft.entry | {"metadata": metadata, "created_at": now}])
+    lines = rows_written(OrderLine, line_rows(draft, take.taken))
+    stock_taken(take, draft.wanted, draft.ledger, now=now, ids=draft.movement_ids)
+    return Placed(order=order, lines=lines, taken=take.taken, company_threshold=take.company_threshold)
