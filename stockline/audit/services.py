@@ -16,7 +16,7 @@ def audit_entry_values(
     entry_id: UUID | None = None,
 ) -> dict:
     """An entry as {attname: value}, its id already chosen (`entry_id`, else a new one):
-    what core.bulk.inserts_together writes, and what audit_entry_build makes an instance of."""
+    what an order's writer inserts, and what audit_entry_build makes an instance of."""
     return {
         "id": entry_id or uuid7(),
         "company_id": actor.company_id,

@@ -58,9 +58,13 @@ BULK_AUDIT_DETAIL_LIMIT = 100
 _SKU_TAKEN = "A product with this SKU already exists."
 
 
-def _edit_reason(channel: str) -> str:
-    return {Channel.API: MovementReason.API, Channel.IMPORT: MovementReason.IMPORT}.get(
+def _edit_ledger(*, actor: Actor, channel: str, audit_entry_id: UUID, reference: str = "") -> LedgerEntry:
+    """The ledger entry of a product edit or adjustment: its reason says through what."""
+    reason = {Channel.API: MovementReason.API, Channel.IMPORT: MovementReason.IMPORT}.get(
         channel, MovementReason.EDIT
+    )
+    return LedgerEntry(
+        actor=actor, channel=channel, reason=reason, audit_entry_id=audit_entry_id, reference=reference
     )
 
 
@@ -141,13 +145,7 @@ def product_create(
         )
         stock_open(
             [(product.id, product.stock)],
-            LedgerEntry(
-                actor=actor,
-                channel=channel,
-                reason=_edit_reason(channel),
-                audit_entry_id=entry.id,
-                reference=reference,
-            ),
+            _edit_ledger(actor=actor, channel=channel, audit_entry_id=entry.id, reference=reference),
         )
     return product
 
@@ -202,13 +200,7 @@ def product_update(
         if "stock" in diff:
             stock_write(
                 [StockChange(product.id, before["stock"], product.stock)],
-                LedgerEntry(
-                    actor=actor,
-                    channel=channel,
-                    reason=_edit_reason(channel),
-                    audit_entry_id=entry.id,
-                    reference=reference,
-                ),
+                _edit_ledger(actor=actor, channel=channel, audit_entry_id=entry.id, reference=reference),
             )
     return product
 
@@ -412,6 +404,6 @@ def stock_adjust(
         )
         (movement,) = stock_write(
             [change],
-            LedgerEntry(actor=actor, channel=channel, reason=_edit_reason(channel), audit_entry_id=entry.id),
+            _edit_ledger(actor=actor, channel=channel, audit_entry_id=entry.id),
         )
     return movement

@@ -3,15 +3,18 @@
 A stock change is: lock the products (products_lock, in primary-key order so two writers
 never deadlock), decide each one's new level (stock_set, stock_delta), then stock_write,
 which stores the levels and appends one StockMovement per changed product, in the caller's
-transaction. New products' opening levels are recorded by stock_open. Whatever a stock
-change sets off later (events, back-in-stock requests) attaches to _ledger_append, the one
-function every ledger row passes through.
+transaction. New products' opening levels are recorded by stock_open.
 
 Order placement takes stock conditionally instead (the check and the write in one
-statement, so concurrent orders never sell more than there is): stock_take on SQLite, and
-on PostgreSQL the parts of the order's single statement that lock, take and record stock
-(take_sql, ledger_sql), which orders.placement composes with its own rows. Both take what
-is there with one availability rule, AVAILABLE.
+statement, so concurrent orders never sell more than there is): stock_take then
+stock_taken on SQLite, and on PostgreSQL the parts of the order's single statement that
+lock, take and record stock (take_sql_postgresql, ledger_sql_postgresql), which
+orders.placement composes with its own rows. Both take what is there by one availability
+rule, AVAILABLE.
+
+Every ledger row is written by _ledger_append, or inside PostgreSQL's order statement by
+ledger_sql_postgresql: whatever a stock change sets off (events, back-in-stock requests)
+attaches to those two, both here.
 
 On SQLite `select_for_update` is a no-op; there every write transaction is BEGIN
 IMMEDIATE, which already serialises writers.
@@ -167,7 +170,7 @@ def _ledger_append(
 AVAILABLE = "{p}.is_active AND {p}.stock >= {w}.quantity"
 
 
-class TakenStock(NamedTuple):
+class TakenProduct(NamedTuple):
     """A product an order took stock of, with what the order freezes onto its line."""
 
     product_id: UUID
@@ -185,7 +188,7 @@ class StockTake:
     when anything was taken, the company's default threshold and the value of the caller's
     one-value query."""
 
-    taken: list[TakenStock]
+    taken: list[TakenProduct]
     failed: list[UUID]
     company_threshold: int | None = None
     value: object = None
@@ -237,7 +240,7 @@ def stock_take(
         cursor.execute(take_sql_sqlite(len(wanted), value_sql), params)
         rows = cursor.fetchall()
     taken = sorted(
-        TakenStock(by_param[r[0]], r[1], r[2], r[3], Decimal(str(r[4])).quantize(_CENT), r[5]) for r in rows
+        TakenProduct(by_param[r[0]], r[1], r[2], r[3], Decimal(str(r[4])).quantize(_CENT), r[5]) for r in rows
     )
     failed = [] if len(taken) == len(wanted) else sorted(wanted.keys() - {t.product_id for t in taken})
     if not rows:

@@ -32,7 +32,7 @@ def order_numbers_init(company_id: UUID) -> None:
 
 def order_number_next_sql(company_id: UUID) -> tuple[str, dict]:
     """The company's next order number as a one-value SQL query and its named parameters,
-    for a statement of the placing transaction (catalog.stock_sql.stock_take evaluates it
+    for a statement of the placing transaction (catalog.stock's take evaluates it
     once, after the stock is taken)."""
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor == "postgresql":

@@ -85,7 +85,7 @@ def test_the_order_path_statements_are_prepared_on_first_use():
     products = [make_product(company, stock=100) for _ in range(3)]
     place(company, [(p, 1) for p in products])
     prepared = _prepared_statements()
-    # the whole order, one statement (orders.place_postgresql)
+    # the whole order, one statement (orders.placement.postgresql)
     assert any("FOR UPDATE" in sql and "INSERT INTO" in sql for sql in prepared)
 
 

@@ -1,8 +1,8 @@
 """Django's PostgreSQL backend with cheaper CONN_HEALTH_CHECKS and prepared hot statements.
 
 Django checks a persistent connection with a `SELECT 1` round trip at the start of every
-request that uses it. Under load that was a tenth of an API order's cost (bench/README.md),
-and it tells nothing new about a connection the server answered a moment ago. Here a
+request that uses it: under load a round trip per API order (bench/README.md) that tells
+nothing new about a connection the server answered a moment ago. Here a
 connection whose last commit (or health check) succeeded less than TRUSTED_FOR seconds
 ago skips the check; one idle for longer, the case the check exists for (a restarted or
 timed-out server), is still checked and replaced before the request uses it.
@@ -12,7 +12,7 @@ a statement marked by core.postgresql.prepared() is prepared on its first run on
 connection, and later runs skip parsing and planning; the order path's statements are long
 CTEs whose planning cost PostgreSQL more than running them. Nothing else is prepared: the
 ORM's queries get a plan for their actual values every time (a generic plan for a
-storefront search walked the catalog index past every product, 100 -> 240 ms).
+storefront search walked the catalog index past every product).
 """
 
 import time

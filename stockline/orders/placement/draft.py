@@ -16,7 +16,7 @@ from stockline.audit.actors import Actor, ActorType
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_entry_values
 from stockline.catalog.models import MovementReason
-from stockline.catalog.stock import LedgerEntry, TakenStock
+from stockline.catalog.stock import LedgerEntry, TakenProduct
 from stockline.core.ids import uuid7s
 
 
@@ -78,11 +78,11 @@ def draft_build(
     )
 
 
-def order_total(draft: OrderDraft, taken: list[TakenStock]) -> Decimal:
+def order_total(draft: OrderDraft, taken: list[TakenProduct]) -> Decimal:
     return sum((t.price * draft.wanted[t.product_id] for t in taken), Decimal("0.00"))
 
 
-def audit_metadata(draft: OrderDraft, *, number: int, total: Decimal, taken: list[TakenStock]) -> dict:
+def audit_metadata(draft: OrderDraft, *, number: int, total: Decimal, taken: list[TakenProduct]) -> dict:
     """The OrderPlaced entry's metadata: number, total, customer and every line by product."""
     return {
         "number": number,
@@ -95,7 +95,7 @@ def audit_metadata(draft: OrderDraft, *, number: int, total: Decimal, taken: lis
     }
 
 
-def line_rows(draft: OrderDraft, taken: list[TakenStock]) -> list[dict]:
+def line_rows(draft: OrderDraft, taken: list[TakenProduct]) -> list[dict]:
     """The order's lines: each product's name, SKU and price as the order froze them."""
     return [
         {

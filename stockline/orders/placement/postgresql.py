@@ -22,7 +22,7 @@ from django.db import connection
 from stockline.accounts.models import Company
 from stockline.audit.models import AuditEntry
 from stockline.catalog.stock import (
-    TakenStock,
+    TakenProduct,
     ledger_sql_postgresql,
     take_parameters_postgresql,
     take_sql_postgresql,
@@ -111,7 +111,7 @@ def write(draft: OrderDraft, *, now) -> Placed:
     if len(enough) < len(draft.wanted):  # missing, inactive or short: nothing was written
         return Placed.refused(sorted(draft.wanted.keys() - enough))
     taken = sorted(
-        TakenStock(product_id, stock, name, sku, price, threshold)
+        TakenProduct(product_id, stock, name, sku, price, threshold)
         for product_id, _, stock, name, sku, price, threshold, *_ in rows
     )
     number, at, total, company_threshold = rows[0][7:]

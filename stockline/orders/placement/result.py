@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from stockline.catalog.stock import TakenStock
+from stockline.catalog.stock import TakenProduct
 from stockline.orders.models import Order, OrderLine
 
 
@@ -13,7 +13,7 @@ class Placed:
 
     order: Order | None = None
     lines: list[OrderLine] = field(default_factory=list)
-    taken: list[TakenStock] = field(default_factory=list)
+    taken: list[TakenProduct] = field(default_factory=list)
     company_threshold: int | None = None
     failed: list[UUID] = field(default_factory=list)
 
