@@ -28,6 +28,7 @@ from stockline.catalog.models import STOCK_MAX, MovementReason, Product, StockMo
 from stockline.catalog.stock import (
     LedgerEntry,
     StockChange,
+    movement_loaded,
     product_lock,
     products_lock,
     stock_delta,
@@ -406,4 +407,4 @@ def stock_adjust(
             [change],
             _edit_ledger(actor=actor, channel=channel, audit_entry_id=entry.id),
         )
-    return movement
+    return movement_loaded(movement)

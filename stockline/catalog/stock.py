@@ -36,7 +36,7 @@ from stockline.audit.actors import Actor
 from stockline.catalog.models import STOCK_MAX, Product, StockMovement
 from stockline.core.ids import uuid7s
 from stockline.core.postgresql import insert_parameters, insert_select
-from stockline.core.rows import rows_update, rows_written
+from stockline.core.rows import row_loaded, rows_update, rows_written
 
 # Above this many products a write goes as one prepared statement run per row (COPY on
 # PostgreSQL) instead of the ORM's single multi-row statement.
@@ -115,10 +115,11 @@ def stock_delta(product: Product, delta: int, *, clamp: bool = False, note: str 
 
 def stock_write(
     changes: Sequence[StockChange], entry: LedgerEntry, *, now: datetime | None = None
-) -> list[StockMovement]:
+) -> list[dict]:
     """Store these products' new levels and their ledger rows; the products must be locked
     by the caller's transaction (products_lock). Changes to the same level are skipped.
-    Returns the movements written."""
+    Returns the ledger rows written, as {attname: value} (movement_loaded makes one a
+    StockMovement)."""
     changes = [c for c in changes if c.after != c.before]
     if not changes:
         return []
@@ -143,9 +144,13 @@ def stock_open(
     _ledger_append(changes, entry, now or timezone.now())
 
 
+def movement_loaded(row: dict) -> StockMovement:
+    return row_loaded(StockMovement, row)
+
+
 def _ledger_append(
     changes: Sequence[StockChange], entry: LedgerEntry, now: datetime, ids: Sequence[UUID] | None = None
-) -> list[StockMovement]:
+) -> list[dict]:
     """Append one StockMovement per change (ids chosen by the caller, or new), created `now`:
     the one place every recorded stock change passes."""
     shared = entry.row()
@@ -162,7 +167,8 @@ def _ledger_append(
         }
         for movement_id, c in zip(ids or uuid7s(len(changes)), changes, strict=True)
     ]
-    return rows_written(StockMovement, rows)
+    rows_written(StockMovement, rows)
+    return rows
 
 
 # The one availability rule of order placement: a product is taken for a line when it is

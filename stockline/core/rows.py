@@ -1,23 +1,42 @@
-"""Many rows of one model in one prepared statement: what an import writes a chunk at a time.
+"""Rows of one model written with SQL built once: an import's chunks, an order's rows.
 
-The ORM's bulk_create and bulk_update build one statement of every row (bulk_update a CASE
-per row and field) and on SQLite batch at 999 parameters; here one INSERT or UPDATE runs with
-executemany, or COPY on PostgreSQL. Every value is prepared by its field's get_db_prep_save,
-as save() prepares it; no signals, and no auto_now: callers set the times.
+The ORM's bulk_create and bulk_update compile their statement on every call (bulk_update a
+CASE per row and field) and on SQLite batch at 999 parameters; here the INSERT's text is
+built once per shape, and many rows go with executemany, or COPY on PostgreSQL. Every value
+is prepared by its field's get_db_prep_save, as save() prepares it; no signals, and no
+auto_now: callers set the times.
 """
 
+import functools
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 
-def _prepared(fields: list, rows: Iterable[Sequence]) -> list[list]:
-    prepare = [f.get_db_prep_save for f in fields]
-    return [[prep(value, connection) for prep, value in zip(prepare, row, strict=True)] for row in rows]
+class _Column:
+    """A column's get_db_prep_save, run once for a value the rows repeat (the same company,
+    actor, order or time in every row)."""
+
+    __slots__ = ("connection", "last", "prep", "prepared")
+
+    def __init__(self, field, connection):
+        self.prep, self.connection = field.get_db_prep_save, connection
+        self.last = self.prepared = object()
+
+    def __call__(self, value):
+        if value is not self.last:
+            self.last, self.prepared = value, self.prep(value, self.connection)
+        return self.prepared
 
 
-def _copy(cursor, table: str, columns: str, params: list[list]) -> None:
+def _prepared(fields: list, rows: Iterable[Sequence], connection) -> list[list]:
+    columns = [_Column(f, connection) for f in fields]
+    return [[column(value) for column, value in zip(columns, row, strict=True)] for row in rows]
+
+
+def _copy(cursor, table: str, columns: str, params: list[list], connection) -> None:
     """PostgreSQL's COPY: rows streamed in one command, values encoded by psycopg."""
     # cursor.copy is psycopg's own: translate its errors to Django's (IntegrityError…) here.
     with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -28,28 +47,44 @@ def _copy(cursor, table: str, columns: str, params: list[list]) -> None:
 # Names in the SQL below come from the models' metadata, quoted; every value is a parameter.
 
 
+# Up to this many rows go as one INSERT of their VALUES; more with executemany, or COPY on
+# PostgreSQL.
+_ONE_STATEMENT = 100
+
+
+@functools.cache
+def _insert_sql(model: type[Model], attnames: tuple[str, ...], rows: int, vendor: str) -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in attnames)
+    values = ", ".join([f"({', '.join(['%s'] * len(attnames))})"] * rows)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
+
+
 def rows_insert(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
     """INSERT one row per sequence of values (in `attnames` order)."""
-    meta = model._meta
-    fields = [meta.get_field(name) for name in attnames]  # get_field knows attnames ("company_id") too
-    params = _prepared(fields, rows)
+    connection = connections[DEFAULT_DB_ALIAS]
+    attnames = tuple(attnames)
+    fields = [model._meta.get_field(name) for name in attnames]  # get_field knows attnames ("company_id") too
+    params = _prepared(fields, rows, connection)
     if not params:
         return
-    quote = connection.ops.quote_name
-    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy(cursor, table, columns, params)
+        if len(params) <= _ONE_STATEMENT:
+            cursor.execute(_insert_sql(model, attnames, len(params), connection.vendor), list(chain(*params)))
+        elif connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(f.column) for f in fields)
+            _copy(cursor, quote(model._meta.db_table), columns, params, connection)
         else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)  # noqa: S608
+            cursor.executemany(_insert_sql(model, attnames, 1, connection.vendor), params)
 
 
 def rows_update(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
     """UPDATE these fields by primary key: each sequence holds their values, then the pk."""
+    connection = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
     fields = [meta.get_field(name) for name in attnames]
-    params = _prepared([*fields, meta.pk], rows)
+    params = _prepared([*fields, meta.pk], rows, connection)
     if not params:
         return
     quote = connection.ops.quote_name
@@ -63,7 +98,7 @@ def rows_update(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequ
             cursor.execute(
                 f"CREATE TEMP TABLE {scratch} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
             )
-            _copy(cursor, scratch, columns, params)
+            _copy(cursor, scratch, columns, params, connection)
             assignments = ", ".join(f"{n} = s.{n}" for n in names)
             cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {scratch} AS s WHERE t.{pk} = s.{pk}")  # noqa: S608
             cursor.execute(f"DROP TABLE {scratch}")
@@ -72,18 +107,19 @@ def rows_update(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequ
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", params)  # noqa: S608
 
 
+def _complete(model: type[Model], row: dict) -> list:
+    """Every column's value of `row` ({attname: value}), its field's default where it has none."""
+    return [row[f.attname] if f.attname in row else f.get_default() for f in model._meta.concrete_fields]
+
+
 def row_loaded(model: type[Model], row: dict) -> Model:
     """An instance of a row just written ({attname: value}; a column it lacks has its field's
     default), as the ORM loads one from the database (Model.from_db)."""
-    fields = model._meta.concrete_fields
-    values = [row[f.attname] if f.attname in row else f.get_default() for f in fields]
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
-
-
-def rows_written(model: type[Model], rows: Sequence[dict]) -> list[Model]:
-    """INSERT these rows ({attname: value}, each with every column; as rows_insert) and
-    return them as instances (row_loaded)."""
-    instances = [row_loaded(model, row) for row in rows]
     names = [f.attname for f in model._meta.concrete_fields]
-    rows_insert(model, names, ([getattr(i, name) for name in names] for i in instances))
-    return instances
+    return model.from_db(DEFAULT_DB_ALIAS, names, _complete(model, row))
+
+
+def rows_written(model: type[Model], rows: Sequence[dict]) -> None:
+    """INSERT these rows ({attname: value}; a column a row lacks takes its field's default)."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    rows_insert(model, names, [_complete(model, row) for row in rows])

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from stockline.audit.models import AuditEntry
 from stockline.catalog.stock import stock_take, stock_taken
-from stockline.core.rows import rows_written
+from stockline.core.rows import row_loaded, rows_written
 from stockline.orders.models import Order, OrderLine
 from stockline.orders.numbers import order_number_next_sql
 from stockline.orders.placement.draft import OrderDraft, audit_metadata, line_rows, order_total
@@ -26,11 +26,16 @@ def write(draft: OrderDraft) -> Placed:
     if take.failed:
         return Placed.refused(take.failed)
     number, total = take.value, order_total(draft, take.taken)
-    (order,) = rows_written(
-        Order, [draft.order | {"number": number, "total": total, "created_at": now, "updated_at": now}]
-    )
+    order = draft.order | {"number": number, "total": total, "created_at": now, "updated_at": now}
     metadata = audit_metadata(draft, number=number, total=total, taken=take.taken)
+    lines = line_rows(draft, take.taken)
+    rows_written(Order, [order])
     rows_written(AuditEntry, [draft.entry | {"metadata": metadata, "created_at": now}])
-    lines = rows_written(OrderLine, line_rows(draft, take.taken))
+    rows_written(OrderLine, lines)
     stock_taken(take, draft.wanted, draft.ledger, now=now, ids=draft.movement_ids)
-    return Placed(order=order, lines=lines, taken=take.taken, company_threshold=take.company_threshold)
+    return Placed(
+        order=row_loaded(Order, order),
+        lines=[row_loaded(OrderLine, line) for line in lines],
+        taken=take.taken,
+        company_threshold=take.company_threshold,
+    )
