@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from stockline.accounts.models import Company
@@ -153,13 +153,11 @@ def _ledger_append(
 ) -> list[dict]:
     """Append one StockMovement per change (ids chosen by the caller, or new), created `now`:
     the one place every recorded stock change passes."""
-    shared = entry.row()
+    shared = entry.row() | {"created_at": now}
     rows = [
-        shared
-        | {
+        {
             "id": movement_id,
             "product_id": c.product_id,
-            "created_at": now,
             "delta": c.delta,
             "stock_before": c.before,
             "stock_after": c.after,
@@ -167,8 +165,8 @@ def _ledger_append(
         }
         for movement_id, c in zip(ids or uuid7s(len(changes)), changes, strict=True)
     ]
-    rows_written(StockMovement, rows)
-    return rows
+    rows_written(StockMovement, rows, shared)
+    return [shared | row for row in rows]
 
 
 # The one availability rule of order placement: a product is taken for a line when it is
@@ -232,17 +230,18 @@ def stock_take(
 ) -> StockTake:
     """SQLite: take every quantity that is there (`wanted`: product id -> quantity), in the
     caller's BEGIN IMMEDIATE transaction; the caller records the movements (stock_taken)."""
+    db = connections[DEFAULT_DB_ALIAS]
     to_param = Product._meta.pk.get_db_prep_value
-    by_param = {to_param(product_id, connection): product_id for product_id in wanted}
+    by_param = {to_param(product_id, db): product_id for product_id in wanted}
     value_sql, params = value
     params = {
         **params,
-        "company": to_param(company_id, connection),
-        "now": Product._meta.get_field("updated_at").get_db_prep_save(now, connection),
+        "company": to_param(company_id, db),
+        "now": Product._meta.get_field("updated_at").get_db_prep_save(now, db),
     }
     for i, (key, quantity) in enumerate(zip(by_param, wanted.values(), strict=True)):
         params[f"id{i}"], params[f"quantity{i}"] = key, quantity
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(take_sql_sqlite(len(wanted), value_sql), params)
         rows = cursor.fetchall()
     taken = sorted(
@@ -330,4 +329,5 @@ def take_parameters_postgresql(
     params = {"company": company_id, "now": now}
     for i, ((product_id, quantity), movement_id) in enumerate(zip(wanted.items(), movement_ids, strict=True)):
         params[f"id{i}"], params[f"quantity{i}"], params[f"movement{i}"] = product_id, quantity, movement_id
-    return params | insert_parameters(StockMovement, _LEDGER_COMPUTED, "m", entry.row(), connection)
+    db = connections[DEFAULT_DB_ALIAS]
+    return params | insert_parameters(StockMovement, _LEDGER_COMPUTED, "m", entry.row(), db)

@@ -15,25 +15,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 
-class _Column:
-    """A column's get_db_prep_save, run once for a value the rows repeat (the same company,
-    actor, order or time in every row)."""
-
-    __slots__ = ("connection", "last", "prep", "prepared")
-
-    def __init__(self, field, connection):
-        self.prep, self.connection = field.get_db_prep_save, connection
-        self.last = self.prepared = object()
-
-    def __call__(self, value):
-        if value is not self.last:
-            self.last, self.prepared = value, self.prep(value, self.connection)
-        return self.prepared
-
-
 def _prepared(fields: list, rows: Iterable[Sequence], connection) -> list[list]:
-    columns = [_Column(f, connection) for f in fields]
-    return [[column(value) for column, value in zip(columns, row, strict=True)] for row in rows]
+    prepare = [f.get_db_prep_save for f in fields]
+    return [[prep(value, connection) for prep, value in zip(prepare, row, strict=True)] for row in rows]
 
 
 def _copy(cursor, table: str, columns: str, params: list[list], connection) -> None:
@@ -60,14 +44,21 @@ def _insert_sql(model: type[Model], attnames: tuple[str, ...], rows: int, vendor
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
 
 
-def rows_insert(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """INSERT one row per sequence of values (in `attnames` order)."""
+def rows_insert(
+    model: type[Model], attnames: Sequence[str], rows: Iterable[Sequence], shared: dict | None = None
+) -> None:
+    """INSERT one row per sequence of values (in `attnames` order), each with the columns of
+    `shared` ({attname: value}, prepared once) too."""
     connection = connections[DEFAULT_DB_ALIAS]
-    attnames = tuple(attnames)
     fields = [model._meta.get_field(name) for name in attnames]  # get_field knows attnames ("company_id") too
     params = _prepared(fields, rows, connection)
     if not params:
         return
+    if shared:
+        same = _prepared([model._meta.get_field(name) for name in shared], [shared.values()], connection)[0]
+        params = [row + same for row in params]
+        fields += [model._meta.get_field(name) for name in shared]
+    attnames = tuple(f.attname for f in fields)
     with connection.cursor() as cursor:
         if len(params) <= _ONE_STATEMENT:
             cursor.execute(_insert_sql(model, attnames, len(params), connection.vendor), list(chain(*params)))
@@ -107,9 +98,14 @@ def rows_update(model: type[Model], attnames: Sequence[str], rows: Iterable[Sequ
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", params)  # noqa: S608
 
 
-def _complete(model: type[Model], row: dict) -> list:
-    """Every column's value of `row` ({attname: value}), its field's default where it has none."""
-    return [row[f.attname] if f.attname in row else f.get_default() for f in model._meta.concrete_fields]
+def _complete(model: type[Model], row: dict, skip=()) -> list:
+    """Every column's value of `row` ({attname: value}) but those in `skip`, its field's
+    default where it has none."""
+    return [
+        row[f.attname] if f.attname in row else f.get_default()
+        for f in model._meta.concrete_fields
+        if f.attname not in skip
+    ]
 
 
 def row_loaded(model: type[Model], row: dict) -> Model:
@@ -119,7 +115,9 @@ def row_loaded(model: type[Model], row: dict) -> Model:
     return model.from_db(DEFAULT_DB_ALIAS, names, _complete(model, row))
 
 
-def rows_written(model: type[Model], rows: Sequence[dict]) -> None:
-    """INSERT these rows ({attname: value}; a column a row lacks takes its field's default)."""
-    names = [f.attname for f in model._meta.concrete_fields]
-    rows_insert(model, names, [_complete(model, row) for row in rows])
+def rows_written(model: type[Model], rows: Sequence[dict], shared: dict | None = None) -> None:
+    """INSERT these rows ({attname: value}; a column a row lacks takes its field's default),
+    and in each the columns of `shared`, the same for every row."""
+    shared = shared or {}
+    names = [f.attname for f in model._meta.concrete_fields if f.attname not in shared]
+    rows_insert(model, names, [_complete(model, row, shared) for row in rows], shared)

@@ -17,7 +17,7 @@ server's clock after its lock; the two agree on one host, NTP-synced otherwise).
 
 import functools
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from stockline.accounts.models import Company
 from stockline.audit.models import AuditEntry
@@ -101,10 +101,11 @@ def write(draft: OrderDraft, *, now) -> Placed:
     )
     params |= {f"line{i}": line_id for i, line_id in enumerate(draft.line_ids)}
     params |= {"customer": str(draft.customer_id) if draft.customer_id else None}
-    params |= insert_parameters(Order, _ORDER, "o", draft.order, connection)
-    params |= insert_parameters(AuditEntry, _ENTRY, "a", draft.entry, connection)
-    params |= insert_parameters(OrderLine, _LINE, "l", {"order_id": draft.order["id"]}, connection)
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    params |= insert_parameters(Order, _ORDER, "o", draft.order, db)
+    params |= insert_parameters(AuditEntry, _ENTRY, "a", draft.entry, db)
+    params |= insert_parameters(OrderLine, _LINE, "l", {"order_id": draft.order["id"]}, db)
+    with db.cursor() as cursor:
         cursor.execute(order_sql(len(draft.wanted), number_sql), params)
         rows = cursor.fetchall()
     enough = {row[0] for row in rows if row[1]}

@@ -31,7 +31,7 @@ def write(draft: OrderDraft) -> Placed:
     lines = line_rows(draft, take.taken)
     rows_written(Order, [order])
     rows_written(AuditEntry, [draft.entry | {"metadata": metadata, "created_at": now}])
-    rows_written(OrderLine, lines)
+    rows_written(OrderLine, lines, {"order_id": order["id"]})
     stock_taken(take, draft.wanted, draft.ledger, now=now, ids=draft.movement_ids)
     return Placed(
         order=row_loaded(Order, order),
