@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "stockline.orders",
     "stockline.audit",
     "stockline.notifications",
+    "stockline.events",
     "stockline.api",
     "stockline.dashboard",
     "stockline.storefront",
@@ -201,6 +202,9 @@ TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 # request's key up. A revocation reaches every process on this host at once through the
 # stamp file (each request stats it), and processes on other hosts within this time.
 API_KEY_CACHE_SECONDS = float(os.environ.get("API_KEY_CACHE_SECONDS", "1"))
+
+# Events (stockline.events) are kept at least this many days, then pruned by the worker.
+EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "30"))
 API_KEY_REVOCATIONS_STAMP = Path(os.environ.get("API_KEY_REVOCATIONS_STAMP", VAR_DIR / "api-key-revocations"))
 
 LOGGING = {
