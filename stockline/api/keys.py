@@ -36,6 +36,7 @@ SCOPES: list[tuple[str, str]] = [
     ("orders:write", "Orders — Write"),
     ("customers:read", "Customers — Read"),
     ("customers:write", "Customers — Write"),
+    ("events:read", "Events — Read"),
 ]
 SCOPE_VALUES = frozenset(value for value, _ in SCOPES)
 

@@ -237,3 +237,18 @@ class CustomerCreateIn(Schema):
     name: Text
     password: str | None = Field(None, min_length=8, max_length=100)
     status: Literal["ACTIVE", "BLOCKED"] = "ACTIVE"
+
+
+# Events
+
+
+class EventOut(Out):
+    id: str
+    event: str
+    timestamp: datetime
+    data: dict
+
+
+class EventListOut(Out):
+    data: list[EventOut]
+    pagination: PaginationOut

@@ -102,6 +102,7 @@ ROUTES = [
     ("GET", "/customers", "customers:read", None),
     ("POST", "/customers", "customers:write", {"email": "new.buyer@example.com", "name": "New Buyer"}),
     ("GET", "/customers/{customer}", "customers:read", None),
+    ("GET", "/events", "events:read", None),
 ]
 ROUTE_IDS = [f"{method} {path}" for method, path, _, _ in ROUTES]
 
