@@ -37,6 +37,8 @@ SCOPES: list[tuple[str, str]] = [
     ("customers:read", "Customers — Read"),
     ("customers:write", "Customers — Write"),
     ("events:read", "Events — Read"),
+    ("webhooks:read", "Webhooks — Read"),
+    ("webhooks:write", "Webhooks — Write"),
 ]
 SCOPE_VALUES = frozenset(value for value, _ in SCOPES)
 

@@ -42,21 +42,23 @@ def events_record(rows: list[dict]) -> None:
 
 
 def events_number(*, batch: int = NUMBER_BATCH) -> int:
-    """Give the committed events without a position the next positions; how many it numbered."""
+    """Give the committed events without a position the next positions, and their webhook
+    deliveries (webhooks.delivery.deliveries_create); how many it numbered."""
+    from stockline.webhooks.delivery import deliveries_create
+
     with transaction.atomic():
         counter, _ = EventCounter.objects.select_for_update().get_or_create(id=1)
         waiting = list(
             Event.objects.filter(position__isnull=True)
             .order_by("created_at", "id")
-            .values_list("id", flat=True)[:batch]
+            .values_list("id", "company_id", "type")[:batch]
         )
         if not waiting:
             return 0
-        rows_update(
-            Event, ["position"], [(counter.last + i, event_id) for i, event_id in enumerate(waiting, 1)]
-        )
+        rows_update(Event, ["position"], [(counter.last + i, event[0]) for i, event in enumerate(waiting, 1)])
         counter.last += len(waiting)
         counter.save(update_fields=["last"])
+        deliveries_create(waiting)
     return len(waiting)
 
 

@@ -1,8 +1,9 @@
 """The background worker: django-tasks-db's db_worker, plus chores on a clock: recovery of
 low-stock email jobs lost with a crashed worker (at start, then every --sweep-every seconds),
-numbering committed events for the feed (every --events-every seconds; stockline.events.feed),
+numbering committed events for the feed and their webhook deliveries, then sending what is
+due (every --events-every seconds; stockline.events.feed, stockline.webhooks.delivery),
 pruning events past EVENT_RETENTION_DAYS (every --prune-every seconds) and, on SQLite, the
-WAL checkpoint (every --checkpoint-every seconds). --batch numbers and prunes once."""
+WAL checkpoint (every --checkpoint-every seconds). --batch numbers, prunes and delivers once."""
 
 import logging
 import threading
@@ -15,6 +16,7 @@ from django.db import connection, connections
 from stockline.core.checkpoints import sqlite_checkpoint
 from stockline.events.feed import events_number, events_prune
 from stockline.notifications.services import low_stock_alerts_requeue_stale
+from stockline.webhooks.delivery import webhooks_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +78,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Re-enqueued {requeued} orphaned low-stock email job(s).")
         events_number()
         events_prune()
+        if batch:
+            webhooks_deliver()
         argv = ["--queue-name", "*", "--interval", str(interval), "--no-reload"]
         if batch:
             argv += ["--batch", "--no-startup-delay"]
         else:
             _start(low_stock_alerts_requeue_stale, sweep_every)
             _start(events_number, events_every)
+            _start(webhooks_deliver, events_every)
             _start(events_prune, prune_every)
             if connection.vendor == "sqlite":
                 _start(sqlite_checkpoint, checkpoint_every)
