@@ -6,7 +6,7 @@ exactly once, and never one for a rolled-back change.
 
 Sending (webhooks_deliver, by the worker, any number of them): a short transaction claims due
 deliveries (FOR UPDATE SKIP LOCKED, so workers never take the same one) by setting
-claimed_until a LEASE ahead; the POSTs happen after it commits, with no transaction or lock
+claimed_until WEBHOOK_LEASE_SECONDS ahead; the POSTs happen after it commits, with no transaction or lock
 held; each outcome is recorded in its own short transaction. A worker killed mid-delivery
 leaves its claims to expire, and another worker sends them again: at least once, the same
 webhook-id every time for receivers to de-duplicate.
@@ -38,7 +38,6 @@ from stockline.webhooks.targets import target_refusal
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)  # longer than any attempt (WEBHOOK_TIMEOUT_SECONDS)
 MAX_DELAY = timedelta(hours=4)
 PAUSE_AFTER = timedelta(days=3)  # of failing without a success
 CLAIM_BATCH = 100
@@ -107,7 +106,8 @@ def _claim(limit: int) -> list[WebhookDelivery]:
             .order_by("next_attempt_at")
         )
         ids = list(due.values_list("id", flat=True)[:limit])
-        WebhookDelivery.objects.filter(id__in=ids).update(claimed_until=now + LEASE)
+        lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+        WebhookDelivery.objects.filter(id__in=ids).update(claimed_until=now + lease)
     return list(WebhookDelivery.objects.filter(id__in=ids).select_related("endpoint", "event"))
 
 
