@@ -103,12 +103,15 @@ def _claim(limit: int) -> list[WebhookDelivery]:
             WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now, endpoint__is_active=True)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .order_by("next_attempt_at")
+            .order_by("next_attempt_at", "event__position")
         )
         ids = list(due.values_list("id", flat=True)[:limit])
         lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
         WebhookDelivery.objects.filter(id__in=ids).update(claimed_until=now + lease)
-    return list(WebhookDelivery.objects.filter(id__in=ids).select_related("endpoint", "event"))
+    claimed = WebhookDelivery.objects.filter(id__in=ids).select_related("endpoint", "event")
+    return list(
+        claimed.order_by("next_attempt_at", "event__position")
+    )  # a due endpoint's events in feed order
 
 
 def message(delivery: WebhookDelivery, *, now: datetime) -> tuple[bytes, dict]:
