@@ -13,6 +13,8 @@ class Receiver:
         self.requests: list[dict] = []
         self.answers: list[int] = []
         self.lock = threading.Lock()
+        self.hold: threading.Event | None = None  # when set: the first request waits on it
+        self.held = False
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -20,6 +22,11 @@ class Receiver:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                if receiver.hold is not None and not receiver.held:
+                    receiver.held = True
+                    receiver.hold.wait(60)
+                    self.close_connection = True
+                    return  # the sender was killed meanwhile: nobody reads an answer
                 with receiver.lock:
                     receiver.requests.append({"headers": dict(self.headers), "body": body})
                     status = receiver.answers.pop(0) if receiver.answers else 200
