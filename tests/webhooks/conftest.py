@@ -19,6 +19,7 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # answer at once: no delayed-ACK stall per request
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
