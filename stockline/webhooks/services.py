@@ -39,7 +39,7 @@ def _checked_url(url: str) -> str:
     url = (url or "").strip()
     if len(url) > URL_MAX:
         raise ValidationError({"url": [f"Ensure this value has at most {URL_MAX} characters."]})
-    if refusal := target_refusal(url):
+    if refusal := target_refusal(url, must_resolve=False):
         raise ValidationError({"url": [refusal]})
     return url
 

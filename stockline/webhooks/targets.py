@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 
-def target_refusal(url: str) -> str | None:
-    """Why `url` may not receive webhooks, or None."""
+def target_refusal(url: str, *, must_resolve: bool = True) -> str | None:
+    """Why `url` may not receive webhooks, or None. An endpoint may be saved before its host
+    resolves (`must_resolve=False`); it is not sent to until it does."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -27,7 +28,7 @@ def target_refusal(url: str) -> str | None:
     try:
         infos = socket.getaddrinfo(parts.hostname, port or (443 if parts.scheme == "https" else 80))
     except (socket.gaierror, UnicodeError):
-        return f"{parts.hostname} does not resolve."
+        return f"{parts.hostname} does not resolve." if must_resolve else None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global or address.is_multicast:
