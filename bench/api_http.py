@@ -194,7 +194,7 @@ def pgbench_script(company_id: str, third: int) -> str:
         "customer": "NULL",
         **{f"id{i}": f"(SELECT id FROM bench_ids WHERE n = :{v})" for i, v in enumerate("abc")},
         **{f"quantity{i}": "1" for i in range(3)},
-        **{f"{kind}{i}": "gen_random_uuid()" for kind in ("line", "movement") for i in range(3)},
+        **{f"{kind}{i}": "gen_random_uuid()" for kind in ("line", "movement", "event") for i in range(3)},
         **{f"{p}_company_id": text.format(company) for p in "oam"},
         **{f"{p}_order_id": order for p in "lm"},
         "o_id": order,

@@ -24,8 +24,8 @@ import psycopg
 from stockline.core.ids import uuid7
 
 # SQLite: BEGIN, UPDATE products (with the order number), INSERT order, audit, lines,
-# movements, COMMIT. PostgreSQL: one statement, its own transaction.
-STATEMENTS_PER_ORDER = {"sqlite": 7, "postgresql": 1}
+# movements, events, COMMIT. PostgreSQL: one statement, its own transaction.
+STATEMENTS_PER_ORDER = {"sqlite": 8, "postgresql": 1}
 
 _ORDER = (
     "INSERT INTO orders_order (id, created_at, updated_at, company_id, number, status, channel, "
@@ -45,9 +45,11 @@ _LINE_ROW = "(%s, %s, %s, %s, %s, %s, %s)"
 _MOVEMENTS = (
     "INSERT INTO catalog_stockmovement (id, company_id, product_id, created_at, delta, stock_before, "
     "stock_after, reason, channel, actor_type, actor_user_id, actor_customer_id, actor_api_key_id, "
-    "actor_label, order_id, audit_entry_id, reference, note) VALUES "
+    "actor_label, order_id, audit_entry_id, reference, note, version) VALUES "
 )
-_MOVEMENT_ROW = "(%s, %s, %s, %s, %s, %s, %s, 'ORDER', %s, 'USER', %s, NULL, NULL, %s, %s, %s, '', '')"
+_MOVEMENT_ROW = "(%s, %s, %s, %s, %s, %s, %s, 'ORDER', %s, 'USER', %s, NULL, NULL, %s, %s, %s, '', '', %s)"
+_EVENTS = "INSERT INTO events_event (id, company_id, type, data, created_at) VALUES "
+_EVENT_ROW = "(%s, %s, 'stock.changed', %s, %s)"
 _CENT = Decimal("0.01")
 
 
@@ -98,10 +100,28 @@ class RawOrderWriter:
             self._rollback()
             raise RuntimeError("not enough stock")
         taken = [
-            (product_id, quantity, stock_after, name, sku, Decimal(str(price)).quantize(_CENT))
-            for (product_id, quantity), (stock_after, name, sku, price, *_) in zip(wanted, rows, strict=True)
+            (
+                product_id,
+                quantity,
+                stock_after,
+                name,
+                sku,
+                Decimal(str(price)).quantize(_CENT),
+                threshold,
+                version,
+            )
+            for (product_id, quantity), (
+                stock_after,
+                name,
+                sku,
+                price,
+                threshold,
+                version,
+                company_threshold,
+                _,
+            ) in zip(wanted, rows, strict=True)
         ]
-        number = rows[0][-1]
+        number, company_threshold = rows[0][-1], rows[0][-2]
         order_id, entry_id = uuid7(), uuid7()
         order, entry = self._id(order_id), self._id(entry_id)
         total = sum((t[5] * t[1] for t in taken), Decimal("0.00"))
@@ -119,7 +139,7 @@ class RawOrderWriter:
             )
         )
         params = []
-        for product_id, quantity, _, name, sku, price in taken:
+        for product_id, quantity, _, name, sku, price, *_ in taken:
             params += [
                 self._id(uuid7()),
                 order,
@@ -130,10 +150,11 @@ class RawOrderWriter:
                 self._decimal(price),
             ]
         inserts.append((_LINES + ", ".join([_LINE_ROW] * len(taken)), params))
-        params = []
-        for product_id, quantity, stock_after, *_ in taken:
+        params, events = [], []
+        for product_id, quantity, stock_after, name, sku, _, threshold, version in taken:
+            movement_id = uuid7()
             params += [
-                self._id(uuid7()),
+                self._id(movement_id),
                 company,
                 self._id(product_id),
                 now,
@@ -145,13 +166,33 @@ class RawOrderWriter:
                 self.label,
                 order,
                 entry,
+                version,
             ]
+            limit = company_threshold if threshold is None else threshold
+            status = (
+                "OUT_OF_STOCK" if stock_after <= 0 else "LOW_STOCK" if stock_after <= limit else "IN_STOCK"
+            )
+            data = {
+                "productId": str(product_id),
+                "sku": sku,
+                "name": name,
+                "delta": -quantity,
+                "stockBefore": stock_after + quantity,
+                "stockAfter": stock_after,
+                "stockStatus": status,
+                "reason": "ORDER",
+                "movementId": str(movement_id),
+                "orderId": str(order_id),
+                "version": version,
+            }
+            events += [self._id(uuid7()), company, self._json(data), now]
         inserts.append((_MOVEMENTS + ", ".join([_MOVEMENT_ROW] * len(taken)), params))
+        inserts.append((_EVENTS + ", ".join([_EVENT_ROW] * len(taken)), events))
         self._insert(inserts)
         self._commit()
 
     def _insert(self, inserts: list[tuple[str, list]]) -> None:
-        """The order, audit entry, lines and movements: one statement each."""
+        """The order, audit entry, lines, movements and events: one statement each."""
         for sql, params in inserts:
             self.cursor.execute(self._sql(sql), params)
 
@@ -265,7 +306,13 @@ class PostgresOrderWriter(RawOrderWriter):
         )
         for i, (product_id, quantity) in enumerate(sorted(lines)):
             params.update(
-                {f"id{i}": product_id, f"quantity{i}": quantity, f"line{i}": uuid7(), f"movement{i}": uuid7()}
+                {
+                    f"id{i}": product_id,
+                    f"quantity{i}": quantity,
+                    f"line{i}": uuid7(),
+                    f"movement{i}": uuid7(),
+                    f"event{i}": uuid7(),
+                }
             )
         rows = self._execute(statement, params)
         if not all(row[1] for row in rows) or len(rows) != len(lines):

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "stockline.orders",
     "stockline.audit",
     "stockline.notifications",
+    "stockline.events",
+    "stockline.webhooks",
     "stockline.api",
     "stockline.dashboard",
     "stockline.storefront",
@@ -201,6 +203,18 @@ TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 # request's key up. A revocation reaches every process on this host at once through the
 # stamp file (each request stats it), and processes on other hosts within this time.
 API_KEY_CACHE_SECONDS = float(os.environ.get("API_KEY_CACHE_SECONDS", "1"))
+
+# Events (stockline.events) are kept at least this many days, then pruned by the worker.
+EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "30"))
+# Webhooks (stockline.webhooks): a failed delivery is retried after about BASE × 2^(n-1)
+# seconds (with jitter, at most 4 hours apart) until WEBHOOK_MAX_ATTEMPTS, over 24 hours.
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "15"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# A worker's claim on the deliveries it is sending; one that dies lets them go after this.
+WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "60"))
+# Private, loopback and link-local targets are refused (SSRF) unless this is 1 (development).
+WEBHOOK_ALLOW_PRIVATE_URLS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_URLS", "") == "1"
 API_KEY_REVOCATIONS_STAMP = Path(os.environ.get("API_KEY_REVOCATIONS_STAMP", VAR_DIR / "api-key-revocations"))
 
 LOGGING = {

@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from stockline.api import customers, orders, products
+from stockline.api import customers, events, orders, products, webhooks
 from stockline.api.auth import ApiKeyAuth
 from stockline.api.errors import RateLimited, api_error_from, pydantic_error_message
 
@@ -29,7 +29,7 @@ api = NinjaAPI(
     title="Stockline API",
     version="1",
     description=(
-        "Products, orders and customers of one company. Authenticate with "
+        "Products, orders, customers, the event feed and webhooks of one company. Authenticate with "
         '`Authorization: Bearer dk_…`. Every error body is `{"error": "<message>"}`. '
         "Every POST accepts an `Idempotency-Key` header: a retry with the same key and body "
         "returns the original response without acting twice."
@@ -41,6 +41,8 @@ api = NinjaAPI(
 api.add_router("", products.router)
 api.add_router("", orders.router)
 api.add_router("", customers.router)
+api.add_router("", events.router)
+api.add_router("", webhooks.router)
 
 
 def _error(request, status: int, body: dict):

@@ -15,6 +15,7 @@ from stockline.catalog.errors import (
 )
 from stockline.orders.errors import CustomerNotFound, InvalidTransition, OrderError, OrderNotFound
 from stockline.orders.services import OrderInvalid
+from stockline.webhooks.services import WebhookNotFound
 
 
 class ApiError(Exception):
@@ -88,6 +89,8 @@ def api_error_from(exc: Exception) -> ApiError | None:
         return ApiError(404, exc.message)
     if isinstance(exc, InvalidTransition | OrderError):
         return ApiError(422, exc.message)
+    if isinstance(exc, WebhookNotFound):
+        return ApiError(404, exc.message)
     if isinstance(exc, PermissionDenied):
         return ApiError(403, str(exc))
     if isinstance(exc, DjangoValidationError):

@@ -36,6 +36,9 @@ SCOPES: list[tuple[str, str]] = [
     ("orders:write", "Orders — Write"),
     ("customers:read", "Customers — Read"),
     ("customers:write", "Customers — Write"),
+    ("events:read", "Events — Read"),
+    ("webhooks:read", "Webhooks — Read"),
+    ("webhooks:write", "Webhooks — Write"),
 ]
 SCOPE_VALUES = frozenset(value for value, _ in SCOPES)
 

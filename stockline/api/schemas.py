@@ -237,3 +237,59 @@ class CustomerCreateIn(Schema):
     name: Text
     password: str | None = Field(None, min_length=8, max_length=100)
     status: Literal["ACTIVE", "BLOCKED"] = "ACTIVE"
+
+
+# Events
+
+
+class EventOut(Out):
+    id: str
+    event: str
+    timestamp: datetime
+    data: dict
+
+
+class EventListOut(Out):
+    data: list[EventOut]
+    pagination: PaginationOut
+
+
+# Webhooks
+
+
+class WebhookOut(Out):
+    id: UUID
+    url: str
+    events: list[str]
+    isActive: bool
+    pausedForFailing: bool
+    createdAt: datetime
+    updatedAt: datetime
+
+
+class WebhookEnvelope(Out):
+    data: WebhookOut
+
+
+class WebhookWithSecretOut(WebhookOut):
+    secret: str = Field(description="Shown once: keep it to verify the webhook-signature header.")
+
+
+class WebhookWithSecretEnvelope(Out):
+    data: WebhookWithSecretOut
+
+
+class WebhookListOut(Out):
+    data: list[WebhookOut]
+
+
+class WebhookCreateIn(In):
+    url: Text
+    events: list[str]
+    isActive: bool = True
+
+
+class WebhookPatchIn(In):
+    url: Text | None = None
+    events: list[str] | None = None
+    isActive: bool | None = None

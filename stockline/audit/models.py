@@ -23,6 +23,11 @@ class AuditAction(models.TextChoices):
     MEMBER_ROLE_CHANGED = "MemberRoleChanged"
     MEMBER_REMOVED = "MemberRemoved"
     LOGIN_LOCKED_OUT = "LoginLockedOut"
+    WEBHOOK_CREATED = "WebhookCreated"
+    WEBHOOK_UPDATED = "WebhookUpdated"
+    WEBHOOK_DELETED = "WebhookDeleted"
+    WEBHOOK_SECRET_ROTATED = "WebhookSecretRotated"
+    WEBHOOK_REDELIVERED = "WebhookRedelivered"
 
 
 class ActorStamp(models.Model):

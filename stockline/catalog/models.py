@@ -57,6 +57,9 @@ class Product(TimestampedModel):
         null=True, blank=True, help_text="Empty: use the company default."
     )
     is_active = models.BooleanField(default=True)
+    # One more with every movement of this product's stock (catalog.stock, under the row lock):
+    # a product is created with its opening movement, version 1.
+    version = models.PositiveBigIntegerField(default=1, editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -158,6 +161,9 @@ class StockMovement(AppendOnlyModel, ActorStamp):
     )
     reference = models.CharField(max_length=64, blank=True, help_text="e.g. an import batch id")
     note = models.CharField(max_length=200, blank=True)
+    version = models.PositiveBigIntegerField(
+        help_text="The product's version after this movement: 1, 2, 3, …"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -27,13 +27,14 @@ from stockline.catalog.errors import (
 from stockline.catalog.models import STOCK_MAX, MovementReason, Product, StockMovement
 from stockline.catalog.stock import (
     LedgerEntry,
-    StockChange,
+    Opening,
+    level_after,
     movement_loaded,
     product_lock,
     products_lock,
+    stock_change,
     stock_delta,
     stock_open,
-    stock_set,
     stock_write,
 )
 from stockline.core.channels import Channel
@@ -145,7 +146,7 @@ def product_create(
             metadata={f: _audit_value(getattr(product, f)) for f in PRODUCT_FIELDS},
         )
         stock_open(
-            [(product.id, product.stock)],
+            [Opening(product.id, product.stock, product.sku, product.name, product.effective_threshold)],
             _edit_ledger(actor=actor, channel=channel, audit_entry_id=entry.id, reference=reference),
         )
     return product
@@ -200,7 +201,7 @@ def product_update(
         )
         if "stock" in diff:
             stock_write(
-                [StockChange(product.id, before["stock"], product.stock)],
+                [stock_change(product, before=before["stock"], after=product.stock)],
                 _edit_ledger(actor=actor, channel=channel, audit_entry_id=entry.id, reference=reference),
             )
     return product
@@ -264,10 +265,10 @@ def stock_bulk_plan(*, products, mode: BulkMode, value: int) -> BulkPlan:
             raise ValidationError(
                 {"value": [f"{product.name} would exceed the largest stock level ({STOCK_MAX})."]}
             )
-        change = (
-            stock_set(product, value) if mode == BulkMode.SET else stock_delta(product, value, clamp=True)
+        after, clamped = (
+            (value, False) if mode == BulkMode.SET else level_after(product.stock, value, clamp=True)
         )
-        if change.after == change.before:
+        if after == product.stock:
             plan.unchanged += 1
             continue
         plan.changes.append(
@@ -275,9 +276,9 @@ def stock_bulk_plan(*, products, mode: BulkMode, value: int) -> BulkPlan:
                 product_id=product.id,
                 name=product.name,
                 sku=product.sku,
-                before=change.before,
-                after=change.after,
-                clamped=change.clamped,
+                before=product.stock,
+                after=after,
+                clamped=clamped,
             )
         )
     return plan
@@ -336,7 +337,12 @@ def stock_bulk_adjust(
         reason = MovementReason.BULK_SET if plan.mode == BulkMode.SET else MovementReason.BULK_DELTA
         stock_write(
             [
-                StockChange(c.product_id, c.before, c.after, "Clamped at 0" if c.clamped else "")
+                stock_change(
+                    locked[c.product_id],
+                    before=c.before,
+                    after=c.after,
+                    note="Clamped at 0" if c.clamped else "",
+                )
                 for c in plan.changes
             ],
             LedgerEntry(actor=actor, channel=channel, reason=reason, audit_entry_id=entry.id),

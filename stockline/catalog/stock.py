@@ -1,7 +1,7 @@
 """The stock writer: every change of Product.stock and every ledger row is written here.
 
 A stock change is: lock the products (products_lock, in primary-key order so two writers
-never deadlock), decide each one's new level (stock_set, stock_delta), then stock_write,
+never deadlock), decide each one's new level (stock_change, stock_delta), then stock_write,
 which stores the levels and appends one StockMovement per changed product, in the caller's
 transaction. New products' opening levels are recorded by stock_open.
 
@@ -34,9 +34,12 @@ from django.utils import timezone
 from stockline.accounts.models import Company
 from stockline.audit.actors import Actor
 from stockline.catalog.models import STOCK_MAX, Product, StockMovement
+from stockline.catalog.stock_rules import effective_threshold, stock_status, stock_status_sql
 from stockline.core.ids import uuid7s
 from stockline.core.postgresql import insert_parameters, insert_select
 from stockline.core.rows import row_loaded, rows_update, rows_written
+from stockline.events.feed import events_record
+from stockline.events.models import Event, EventType
 
 # Above this many products a write goes as one prepared statement run per row (COPY on
 # PostgreSQL) instead of the ORM's single multi-row statement.
@@ -70,17 +73,42 @@ class LedgerEntry:
 
 @dataclass(frozen=True, slots=True)
 class StockChange:
-    """One product's stock going from `before` to `after`."""
+    """One product's stock going from `before` to `after`, its version becoming `version`;
+    `sku`, `name` and (effective low-stock) `threshold` as the stock.changed event shows them."""
 
     product_id: UUID
     before: int
     after: int
+    version: int
+    sku: str | None
+    name: str
+    threshold: int
     note: str = ""
     clamped: bool = False  # a delta that would have gone below zero, applied as "down to 0"
 
     @property
     def delta(self) -> int:
         return self.after - self.before
+
+
+def stock_change(
+    product: Product, *, before: int, after: int, note: str = "", clamped: bool = False
+) -> StockChange:
+    """`product` (locked, its company loaded) going from `before` to `after` (ValueError
+    outside 0..STOCK_MAX: callers say why first)."""
+    if not 0 <= after <= STOCK_MAX:
+        raise ValueError(f"stock level {after} outside 0..{STOCK_MAX}")
+    return StockChange(
+        product.id,
+        before,
+        after,
+        product.version + 1,
+        product.sku,
+        product.name,
+        product.effective_threshold,
+        note,
+        clamped,
+    )
 
 
 def products_lock(*, company_id: UUID, product_ids: Iterable[UUID]) -> dict[UUID, Product]:
@@ -98,49 +126,64 @@ def product_lock(*, company_id: UUID, product_id: UUID) -> Product | None:
     return products_lock(company_id=company_id, product_ids=[product_id]).get(product_id)
 
 
-def stock_set(product: Product, level: int, *, note: str = "") -> StockChange:
-    """`product` set to `level` (ValueError outside 0..STOCK_MAX: callers say why first)."""
-    if not 0 <= level <= STOCK_MAX:
-        raise ValueError(f"stock level {level} outside 0..{STOCK_MAX}")
-    return StockChange(product.id, product.stock, level, note)
+def level_after(stock: int, delta: int, *, clamp: bool) -> tuple[int, bool]:
+    """The level `delta` leaves `stock` at (with `clamp`, never below zero), and whether
+    clamping cut it."""
+    target = stock + delta
+    if clamp and target < 0:
+        return 0, True
+    return target, False
 
 
 def stock_delta(product: Product, delta: int, *, clamp: bool = False, note: str = "") -> StockChange:
     """`delta` units added to (or taken from) `product`; with `clamp`, never below zero."""
-    target = product.stock + delta
-    if clamp and target < 0:
-        return StockChange(product.id, product.stock, 0, note or "Clamped at 0", clamped=True)
-    return stock_set(product, target, note=note)
+    after, clamped = level_after(product.stock, delta, clamp=clamp)
+    if clamped:
+        note = note or "Clamped at 0"
+    return stock_change(product, before=product.stock, after=after, note=note, clamped=clamped)
 
 
 def stock_write(
     changes: Sequence[StockChange], entry: LedgerEntry, *, now: datetime | None = None
 ) -> list[dict]:
-    """Store these products' new levels and their ledger rows; the products must be locked
-    by the caller's transaction (products_lock). Changes to the same level are skipped.
-    Returns the ledger rows written, as {attname: value} (movement_loaded makes one a
-    StockMovement)."""
+    """Store these products' new levels and versions, their ledger rows and stock.changed
+    events; the products must be locked by the caller's transaction (products_lock). Changes
+    to the same level are skipped. Returns the ledger rows written, as {attname: value}
+    (movement_loaded makes one a StockMovement)."""
     changes = [c for c in changes if c.after != c.before]
     if not changes:
         return []
     now = now or timezone.now()
     if len(changes) == 1:
-        (change,) = changes
-        Product.objects.filter(pk=change.product_id).update(stock=change.after, updated_at=now)
+        (c,) = changes
+        Product.objects.filter(pk=c.product_id).update(stock=c.after, version=c.version, updated_at=now)
     elif len(changes) <= _MANY:
-        products = [Product(id=c.product_id, stock=c.after, updated_at=now) for c in changes]
-        Product.objects.bulk_update(products, ["stock", "updated_at"])
+        products = [
+            Product(id=c.product_id, stock=c.after, version=c.version, updated_at=now) for c in changes
+        ]
+        Product.objects.bulk_update(products, ["stock", "version", "updated_at"])
     else:
-        rows_update(Product, ["stock", "updated_at"], [(c.after, now, c.product_id) for c in changes])
+        rows = [(c.after, c.version, now, c.product_id) for c in changes]
+        rows_update(Product, ["stock", "version", "updated_at"], rows)
     return _ledger_append(changes, entry, now)
 
 
-def stock_open(
-    levels: Sequence[tuple[UUID, int]], entry: LedgerEntry, *, now: datetime | None = None
-) -> None:
-    """The first ledger row of each new product: (product id, opening stock), the level its
-    row was inserted with."""
-    changes = [StockChange(product_id, 0, level, "Opening stock") for product_id, level in levels]
+class Opening(NamedTuple):
+    """A new product's opening level, the stock its row was inserted with (at version 1)."""
+
+    product_id: UUID
+    stock: int
+    sku: str | None
+    name: str
+    threshold: int  # effective low-stock threshold
+
+
+def stock_open(openings: Sequence[Opening], entry: LedgerEntry, *, now: datetime | None = None) -> None:
+    """The first ledger row and stock.changed event of each new product."""
+    changes = [
+        StockChange(o.product_id, 0, o.stock, 1, o.sku, o.name, o.threshold, "Opening stock")
+        for o in openings
+    ]
     _ledger_append(changes, entry, now or timezone.now())
 
 
@@ -151,8 +194,8 @@ def movement_loaded(row: dict) -> StockMovement:
 def _ledger_append(
     changes: Sequence[StockChange], entry: LedgerEntry, now: datetime, ids: Sequence[UUID] | None = None
 ) -> list[dict]:
-    """Append one StockMovement per change (ids chosen by the caller, or new), created `now`:
-    the one place every recorded stock change passes."""
+    """Append one StockMovement and one stock.changed event per change (movement ids chosen by
+    the caller, or new), created `now`."""
     shared = entry.row() | {"created_at": now}
     rows = [
         {
@@ -162,11 +205,41 @@ def _ledger_append(
             "stock_before": c.before,
             "stock_after": c.after,
             "note": c.note[:200],
+            "version": c.version,
         }
         for movement_id, c in zip(ids or uuid7s(len(changes)), changes, strict=True)
     ]
     rows_written(StockMovement, rows, shared)
+    events_record(
+        [
+            {
+                "id": event_id,
+                "company_id": entry.actor.company_id,
+                "type": EventType.STOCK_CHANGED,
+                "data": stock_changed_data(c, entry, row["id"]),
+                "created_at": now,
+            }
+            for event_id, c, row in zip(uuid7s(len(changes)), changes, rows, strict=True)
+        ]
+    )
     return [shared | row for row in rows]
+
+
+def stock_changed_data(change: StockChange, entry: LedgerEntry, movement_id: UUID) -> dict:
+    """The data of a stock.changed event; _STOCK_CHANGED_POSTGRESQL is its twin in SQL."""
+    return {
+        "productId": str(change.product_id),
+        "sku": change.sku,
+        "name": change.name,
+        "delta": change.delta,
+        "stockBefore": change.before,
+        "stockAfter": change.after,
+        "stockStatus": stock_status(stock=change.after, threshold=change.threshold),
+        "reason": entry.reason,
+        "movementId": str(movement_id),
+        "orderId": str(entry.order_id) if entry.order_id else None,
+        "version": change.version,
+    }
 
 
 # The one availability rule of order placement: a product is taken for a line when it is
@@ -183,6 +256,7 @@ class TakenProduct(NamedTuple):
     sku: str | None
     price: Decimal
     threshold_override: int | None
+    version: int  # after the take
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,10 +274,10 @@ class StockTake:
 
 _TAKE_SQLITE = """
 WITH wanted (id, quantity) AS (VALUES {rows})
-UPDATE {product} SET stock = stock - w.quantity, updated_at = %(now)s
+UPDATE {product} SET stock = stock - w.quantity, version = version + 1, updated_at = %(now)s
 FROM wanted w
 WHERE {product}.id = w.id AND company_id = %(company)s AND {available}
-RETURNING id, stock, name, sku, price, low_stock_threshold,
+RETURNING id, stock, name, sku, price, low_stock_threshold, version,
     (SELECT low_stock_threshold FROM {company} WHERE id = %(company)s), ({value})
 """
 
@@ -245,20 +319,30 @@ def stock_take(
         cursor.execute(take_sql_sqlite(len(wanted), value_sql), params)
         rows = cursor.fetchall()
     taken = sorted(
-        TakenProduct(by_param[r[0]], r[1], r[2], r[3], Decimal(str(r[4])).quantize(_CENT), r[5]) for r in rows
+        TakenProduct(by_param[r[0]], r[1], r[2], r[3], Decimal(str(r[4])).quantize(_CENT), r[5], r[6])
+        for r in rows
     )
     failed = [] if len(taken) == len(wanted) else sorted(wanted.keys() - {t.product_id for t in taken})
     if not rows:
         return StockTake(taken, failed)
-    return StockTake(taken, failed, company_threshold=rows[0][6], value=rows[0][7])
+    return StockTake(taken, failed, company_threshold=rows[0][7], value=rows[0][8])
 
 
 def stock_taken(
     take: StockTake, wanted: dict[UUID, int], entry: LedgerEntry, *, now: datetime, ids: Sequence[UUID]
 ) -> None:
-    """The ledger rows of a complete SQLite take, with these ids."""
+    """The ledger rows and events of a complete SQLite take, the movements with these ids."""
     changes = [
-        StockChange(t.product_id, t.stock_after + wanted[t.product_id], t.stock_after) for t in take.taken
+        StockChange(
+            t.product_id,
+            t.stock_after + wanted[t.product_id],
+            t.stock_after,
+            t.version,
+            t.sku,
+            t.name,
+            effective_threshold(override=t.threshold_override, company_default=take.company_threshold),
+        )
+        for t in take.taken
     ]
     _ledger_append(changes, entry, now, ids)
 
@@ -270,18 +354,19 @@ def stock_taken(
 # than the locked row when another transaction changed it in between (READ COMMITTED
 # re-applies the UPDATE to the locked row only if its filter lets it through, and checks the
 # constraints on the stale version first; both found by the concurrency tests).
-_TAKE_POSTGRESQL = """wanted (id, quantity, movement_id) AS (VALUES {wanted}),
+_TAKE_POSTGRESQL = """wanted (id, quantity, movement_id, event_id) AS (VALUES {wanted}),
 locked AS MATERIALIZED (
-    SELECT p.id, p.stock, {available} AS enough
+    SELECT p.id, p.stock, p.version, {available} AS enough
     FROM {product} p JOIN wanted w ON w.id = p.id
     WHERE p.company_id = %(company)s ORDER BY p.id FOR UPDATE OF p
 ),
 go AS MATERIALIZED (SELECT count(*) FILTER (WHERE enough) = {products} AS ok FROM locked),
 taken AS (
-    UPDATE {product} p SET stock = l.stock - w.quantity, updated_at = %(now)s
+    UPDATE {product} p SET stock = l.stock - w.quantity, version = l.version + 1, updated_at = %(now)s
     FROM wanted w, locked l, go
     WHERE go.ok AND p.id = w.id AND l.id = p.id
-    RETURNING p.id, p.stock, p.name, p.sku, p.price, p.low_stock_threshold, w.quantity, w.movement_id
+    RETURNING p.id, p.stock, p.name, p.sku, p.price, p.low_stock_threshold, p.version,
+        w.quantity, w.movement_id, w.event_id
 )"""
 
 # The ledger row of each product in `taken t`, timed by `at` of the caller's one-row `h`.
@@ -292,16 +377,25 @@ _LEDGER_COMPUTED = {
     "delta": "-t.quantity",
     "stock_before": "t.stock + t.quantity",
     "stock_after": "t.stock",
+    "version": "t.version",
 }
+
+# stock_changed_data() in SQL, over `taken t` and the ledger's parameters.
+_STOCK_CHANGED_POSTGRESQL = """jsonb_build_object(
+    'productId', t.id::text, 'sku', t.sku, 'name', t.name, 'delta', -t.quantity,
+    'stockBefore', t.stock + t.quantity, 'stockAfter', t.stock,
+    'stockStatus', {status}, 'reason', %(m_reason)s::text, 'movementId', t.movement_id::text,
+    'orderId', %(m_order_id)s::text, 'version', t.version)"""
 
 
 @functools.cache
 def take_sql_postgresql(products: int) -> str:
     """The WITH queries `wanted`, `locked`, `go` and `taken` (one row per product taken:
-    id, stock after, name, sku, price, threshold override, quantity, movement id), for
-    `products` products; parameters from take_parameters_postgresql."""
+    id, stock after, name, sku, price, threshold override, version after, quantity, movement
+    id, event id), for `products` products; parameters from take_parameters_postgresql."""
     wanted = ", ".join(
-        f"(%(id{i})s::uuid, %(quantity{i})s::integer, %(movement{i})s::uuid)" for i in range(products)
+        f"(%(id{i})s::uuid, %(quantity{i})s::integer, %(movement{i})s::uuid, %(event{i})s::uuid)"
+        for i in range(products)
     )
     return _TAKE_POSTGRESQL.format(
         wanted=wanted,
@@ -313,9 +407,22 @@ def take_sql_postgresql(products: int) -> str:
 
 @functools.cache
 def ledger_sql_postgresql(head: str) -> str:
-    """INSERT ... SELECT of the ledger rows of `taken`, created at the `at` of the caller's
-    one-row WITH query `head`."""
-    return insert_select(StockMovement, _LEDGER_COMPUTED, "m", f"taken t, {head} h", connection)
+    """The WITH queries `written_ledger` and `written_events`: INSERT ... SELECTs of the ledger
+    rows and stock.changed events of `taken`, created at the `at` of the caller's one-row WITH
+    query `head`."""
+    quote = connection.ops.quote_name
+    company = quote(Company._meta.db_table)
+    threshold = (
+        f"COALESCE(t.low_stock_threshold, (SELECT low_stock_threshold FROM {company} WHERE id = %(company)s))"  # noqa: S608
+    )
+    data = _STOCK_CHANGED_POSTGRESQL.format(status=stock_status_sql("t.stock", threshold))
+    source = f"taken t, {head} h"
+    ledger = insert_select(StockMovement, _LEDGER_COMPUTED, "m", source, connection)
+    events = (
+        f"INSERT INTO {quote(Event._meta.db_table)} (id, company_id, type, data, created_at) "  # noqa: S608
+        f"SELECT t.event_id, %(company)s, '{EventType.STOCK_CHANGED.value}', {data}, h.at FROM {source}"
+    )
+    return f"written_ledger AS ({ledger}),\nwritten_events AS ({events})"
 
 
 def take_parameters_postgresql(
@@ -327,7 +434,9 @@ def take_parameters_postgresql(
     now: datetime,
 ) -> dict:
     params = {"company": company_id, "now": now}
+    event_ids = uuid7s(len(wanted))
     for i, ((product_id, quantity), movement_id) in enumerate(zip(wanted.items(), movement_ids, strict=True)):
         params[f"id{i}"], params[f"quantity{i}"], params[f"movement{i}"] = product_id, quantity, movement_id
+        params[f"event{i}"] = event_ids[i]
     db = connections[DEFAULT_DB_ALIAS]
     return params | insert_parameters(StockMovement, _LEDGER_COMPUTED, "m", entry.row(), db)

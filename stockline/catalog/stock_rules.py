@@ -32,6 +32,15 @@ def stock_status(*, stock: int, threshold: int) -> StockStatus:
     return StockStatus.IN_STOCK
 
 
+def stock_status_sql(stock: str, threshold: str) -> str:
+    """SQL twin of stock_status() over two SQL expressions, for hand-written statements."""
+    return (
+        f"CASE WHEN {stock} <= 0 THEN '{StockStatus.OUT_OF_STOCK.value}' "
+        f"WHEN {stock} <= {threshold} THEN '{StockStatus.LOW_STOCK.value}' "
+        f"ELSE '{StockStatus.IN_STOCK.value}' END"
+    )
+
+
 def effective_threshold_expression(prefix: str = "", *, company_default: int | None = None) -> Coalesce:
     """SQL twin of effective_threshold(), for a Product queryset (or a relation to one).
 

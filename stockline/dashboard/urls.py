@@ -1,6 +1,17 @@
 from django.urls import path
 
-from stockline.dashboard.views import api_keys, audit, auth, home, inventory, orders, password, settings, team
+from stockline.dashboard.views import (
+    api_keys,
+    audit,
+    auth,
+    home,
+    inventory,
+    orders,
+    password,
+    settings,
+    team,
+    webhooks,
+)
 
 app_name = "dashboard"
 
@@ -50,6 +61,28 @@ urlpatterns = [
         "dashboard/settings/api-keys/<uuid:key_id>/revoke",
         api_keys.api_key_revoke_view,
         name="api_key_revoke",
+    ),
+    path("dashboard/settings/webhooks", webhooks.webhooks, name="settings_webhooks"),
+    path(
+        "dashboard/settings/webhooks/deliveries/<uuid:delivery_id>/redeliver",
+        webhooks.webhook_redeliver_view,
+        name="settings_webhook_redeliver",
+    ),
+    path("dashboard/settings/webhooks/<uuid:endpoint_id>", webhooks.webhook_detail, name="settings_webhook"),
+    path(
+        "dashboard/settings/webhooks/<uuid:endpoint_id>/active",
+        webhooks.webhook_active,
+        name="settings_webhook_active",
+    ),
+    path(
+        "dashboard/settings/webhooks/<uuid:endpoint_id>/rotate",
+        webhooks.webhook_rotate,
+        name="settings_webhook_rotate",
+    ),
+    path(
+        "dashboard/settings/webhooks/<uuid:endpoint_id>/delete",
+        webhooks.webhook_delete,
+        name="settings_webhook_delete",
     ),
     path("dashboard/settings/audit", audit.audit_log, name="audit"),
 ]

@@ -26,10 +26,14 @@ from stockline.core.channels import Channel
 from stockline.customers.models import Customer
 from stockline.customers.services import customer_create
 from stockline.demo.catalog import COMPANY_NAME, CUSTOMERS, ORDERS, PASSWORD, PRODUCTS, STAFF
+from stockline.events.feed import events_number
+from stockline.events.models import EventType
 from stockline.orders.lifecycle import RESTOCKABLE_STATUSES
 from stockline.orders.services import OrderLineInput, order_place, order_status_change
+from stockline.webhooks.services import webhook_endpoint_create, webhook_endpoint_update
 
 OWNER_EMAIL, OWNER_NAME, _ = STAFF[0]
+WEBHOOK_URL = "https://erp.harbor-supply.example/stockline/webhooks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +75,20 @@ def demo_seed() -> DemoSeed:
                 actor=owner, name="ERP integration", scopes=sorted(SCOPE_VALUES), channel=Channel.CLI
             )
             _history_place(company=company, staff=staff, customers=customers, api_actor=api_key_actor(key))
+            _webhook_add(owner)
     return DemoSeed(company=company, created=created, api_key=api_key)
+
+
+def _webhook_add(owner: Actor) -> None:
+    """The ERP's webhook endpoint with the history's events owed to it, paused (the demo has
+    no ERP to send to): its delivery log shows them waiting."""
+    endpoint = webhook_endpoint_create(
+        actor=owner, channel=Channel.CLI, url=WEBHOOK_URL, events=list(EventType.values)
+    ).endpoint
+    events_number()
+    webhook_endpoint_update(
+        actor=owner, channel=Channel.CLI, endpoint_id=endpoint.id, changes={"is_active": False}
+    )
 
 
 def _staff_ensure(company: Company) -> dict[str, Actor]:

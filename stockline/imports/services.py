@@ -22,13 +22,14 @@ from uuid import UUID
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from stockline.accounts.models import Company
 from stockline.accounts.permissions import Perm
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction, AuditEntry
 from stockline.audit.services import audit_entry_build
 from stockline.catalog.models import MovementReason, Product
 from stockline.catalog.services import BULK_AUDIT_DETAIL_LIMIT
-from stockline.catalog.stock import LedgerEntry, StockChange, stock_open, stock_write
+from stockline.catalog.stock import LedgerEntry, Opening, StockChange, stock_open, stock_write
 from stockline.core.channels import Channel
 from stockline.core.ids import uuid7
 from stockline.core.rows import rows_insert, rows_update
@@ -60,8 +61,13 @@ DETAIL_LIMIT = 1000  # rows to create/update listed in a preview; the counts cov
 # Product fields a row may set (the SKU is the key), and how the CSV names them.
 FIELDS = ("name", "description", "category", "unit", "price", "stock", "is_active")
 COLUMN_OF = {"is_active": "isActive"}
-_EXISTING = ("id", "sku", *FIELDS)
+_EXISTING = ("id", "sku", *FIELDS, "version", "low_stock_threshold")
 _ID, _SKU, _STOCK = 0, 1, _EXISTING.index("stock")
+_NAME, _VERSION, _THRESHOLD = (
+    _EXISTING.index("name"),
+    _EXISTING.index("version"),
+    _EXISTING.index("low_stock_threshold"),
+)
 
 Progress = Callable[[int, int], None]  # (rows done, bytes read)
 
@@ -235,6 +241,21 @@ class _Writer:
         product = Product(company_id=self.company_id, created_at=self.now, updated_at=self.now)
         self.product_template = {name: getattr(product, name) for name in self.product_fields}
         self.unit_default = rules().unit_default
+        self.company_threshold = Company.objects.values_list("low_stock_threshold", flat=True).get(
+            id=self.company_id
+        )
+
+    def _stock_change(self, current: tuple, row: ProductRow) -> StockChange:
+        override = current[_THRESHOLD]
+        return StockChange(
+            current[_ID],
+            current[_STOCK],
+            row.stock,
+            current[_VERSION] + 1,
+            row.sku,
+            row.name or current[_NAME],
+            self.company_threshold if override is None else override,
+        )
 
     def _new_product(self, row: ProductRow) -> dict:
         return self.product_template | {
@@ -257,7 +278,7 @@ class _Writer:
             if current is None:
                 product = self._new_product(r)
                 creates.append(list(product.values()))
-                opening.append((product["id"], r.stock))
+                opening.append(Opening(product["id"], r.stock, r.sku, r.name, self.company_threshold))
                 if len(self.created_detail) < BULK_AUDIT_DETAIL_LIMIT:
                     self.created_detail.append(
                         {"id": str(product["id"]), "sku": r.sku, "name": r.name, "stock": r.stock}
@@ -270,7 +291,7 @@ class _Writer:
             updates.append((current, diff))
             if "stock" in diff:
                 self.counts["stock_changes"] += 1
-                stock_changes.append(StockChange(current[_ID], current[_STOCK], r.stock))
+                stock_changes.append(self._stock_change(current, r))
             if len(self.updated_detail) < BULK_AUDIT_DETAIL_LIMIT:
                 changes = {COLUMN_OF.get(f, f): [_json(a), _json(b)] for f, (a, b) in diff.items()}
                 self.updated_detail.append({"id": str(current[_ID]), "sku": r.sku, "changes": changes})

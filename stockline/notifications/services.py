@@ -52,7 +52,7 @@ def low_stock_alert_enqueue(*, order, items: list[LowStockItem]) -> LowStockAler
     return alert
 
 
-def low_stock_recipients(company_id) -> list[str]:
+def staff_alert_recipients(company_id) -> list[str]:
     """Every active OWNER and ADMIN of the company, as of sending time."""
     return sorted(
         Membership.objects.filter(
@@ -130,7 +130,7 @@ def low_stock_alert_send(alert_id) -> str:
     if not claimed:
         return "skipped"
     alert = LowStockAlert.objects.select_related("company", "order__customer").get(id=alert_id)
-    recipients = low_stock_recipients(alert.company_id)
+    recipients = staff_alert_recipients(alert.company_id)
     try:
         if not recipients:
             raise NoRecipients(f"{alert.company.name} has no active owner or admin to notify.")

@@ -102,12 +102,23 @@ ROUTES = [
     ("GET", "/customers", "customers:read", None),
     ("POST", "/customers", "customers:write", {"email": "new.buyer@example.com", "name": "New Buyer"}),
     ("GET", "/customers/{customer}", "customers:read", None),
+    ("GET", "/events", "events:read", None),
+    ("GET", "/webhooks", "webhooks:read", None),
+    (
+        "POST",
+        "/webhooks",
+        "webhooks:write",
+        {"url": "https://hooks.example.com/in", "events": ["stock.changed"]},
+    ),
+    ("GET", "/webhooks/{webhook}", "webhooks:read", None),
+    ("PATCH", "/webhooks/{webhook}", "webhooks:write", {"isActive": False}),
+    ("POST", "/webhooks/{webhook}/rotate-secret", "webhooks:write", {}),
 ]
 ROUTE_IDS = [f"{method} {path}" for method, path, _, _ in ROUTES]
 
 
 def fill(template, objects: dict):
-    """`template` (a path or body) with {product}/{order}/{customer} replaced by the ids of
+    """`template` (a path or body) with {product}/{order}/{customer}/{webhook} replaced by the ids of
     `objects` (model instances or ids)."""
     text = json.dumps(template)
     for name, obj in objects.items():
@@ -117,10 +128,17 @@ def fill(template, objects: dict):
 
 @pytest.fixture
 def objects(company):
-    """One product, customer and order of `company`."""
+    """One product, customer, order and webhook endpoint of `company`."""
+    from stockline.webhooks.services import webhook_endpoint_create
     from tests.factories import make_customer, make_product, place
 
     product = make_product(company, name="Route Widget", stock=50)
     customer = make_customer(company)
     order = place(company, [(product, 1)], customer=customer)
-    return {"product": product, "customer": customer, "order": order}
+    webhook = webhook_endpoint_create(
+        actor=owner_actor(company),
+        channel="API",
+        url="https://hooks.example.com/route",
+        events=["stock.changed"],
+    ).endpoint
+    return {"product": product, "customer": customer, "order": order, "webhook": webhook}

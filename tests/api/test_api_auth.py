@@ -139,9 +139,9 @@ def test_create_api_key_command_refuses_an_unknown_company(db):
 
 
 def test_create_api_key_command_refuses_an_unknown_scope(company):
-    with pytest.raises(CommandError, match="Unknown scope: webhooks:read"):
+    with pytest.raises(CommandError, match="Unknown scope: reports:read"):
         call_command(
-            "create_api_key", company=company.slug, name="x", scopes="webhooks:read", stdout=StringIO()
+            "create_api_key", company=company.slug, name="x", scopes="reports:read", stdout=StringIO()
         )
 
 

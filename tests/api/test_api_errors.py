@@ -37,6 +37,10 @@ def test_the_openapi_document_is_public_and_describes_every_route(db):
         "/api/v1/orders/{order_id}",
         "/api/v1/customers",
         "/api/v1/customers/{customer_id}",
+        "/api/v1/events",
+        "/api/v1/webhooks",
+        "/api/v1/webhooks/{webhook_id}",
+        "/api/v1/webhooks/{webhook_id}/rotate-secret",
     }
     for operations in paths.values():
         for operation in operations.values():

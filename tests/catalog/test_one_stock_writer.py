@@ -1,4 +1,4 @@
-"""Nothing outside catalog.stock writes Product.stock or StockMovement rows.
+"""Nothing outside catalog.stock writes Product.stock, Product.version or StockMovement rows.
 
 Reads the source of every stockline module (migrations aside) and refuses the ways a
 module could write either: making or inserting StockMovement rows (the class called, or
@@ -22,7 +22,7 @@ _TABLES = {"Product._meta", "StockMovement._meta"}
 
 
 def _names_stock(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Constant) and n.value == "stock" for n in ast.walk(node))
+    return any(isinstance(n, ast.Constant) and n.value in {"stock", "version"} for n in ast.walk(node))
 
 
 def stock_writes(source: str) -> list[str]:
@@ -45,7 +45,7 @@ def stock_writes(source: str) -> list[str]:
                 and "StockMovement" in ast.unparse(func.value)
             ):
                 found.append(f"{line}: StockMovement.objects.{called}")
-            if called == "update" and any(k.arg == "stock" for k in node.keywords):
+            if called == "update" and any(k.arg in {"stock", "version"} for k in node.keywords):
                 found.append(f"{line}: .update(stock=...)")
             if called in {"bulk_update", "rows_update"} and any(_names_stock(a) for a in args):
                 found.append(f"{line}: {called}(..., ['stock'])")
@@ -94,6 +94,7 @@ def test_no_module_but_the_stock_writer_writes_stock(path):
         "Product.objects.filter(id=i).update(stock=F('stock') - 1)",
         "Product.objects.bulk_update(products, ['stock', 'updated_at'])",
         "product.save(update_fields=['stock'])",
+        "Product.objects.filter(id=i).update(version=F('version') + 1)",
         "rows_update(Product, ['stock', 'updated_at'], rows)",
         "cursor.execute('UPDATE catalog_product SET stock = stock - %s')",
         "def f():\n    t = quote(Product._meta.db_table)\n    run(f'UPDATE {t} SET name = %s')",

@@ -221,6 +221,7 @@ def test_bulk_adjust_keeps_stock_non_negative_and_the_ledger_reconciled(actor, b
                 channel=Channel.DASHBOARD,
                 actor_type="SYSTEM",
                 actor_label="test",
+                version=1,
             )
         if mode == BulkMode.SET and value < 0:
             with pytest.raises(ValidationError):

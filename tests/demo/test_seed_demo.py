@@ -133,3 +133,16 @@ def test_seed_demo_completes_a_partial_demo_company_without_inventing_orders():
     assert not Order.objects.filter(company=company).exists()
     for product in demo_products():
         assert ledger_reconciles(product), product.sku
+
+
+def test_the_demo_has_a_paused_webhook_endpoint_with_the_historys_events_owed(db):
+    from stockline.demo.seed import WEBHOOK_URL, demo_seed
+    from stockline.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+
+    seeded = demo_seed()
+    endpoint = WebhookEndpoint.objects.get(company=seeded.company)
+    assert (endpoint.url, endpoint.is_active) == (WEBHOOK_URL, False)
+    deliveries = WebhookDelivery.objects.filter(endpoint=endpoint)
+    assert deliveries.count() > 50 and set(deliveries.values_list("status", flat=True)) == {
+        DeliveryStatus.PENDING
+    }

@@ -23,6 +23,7 @@ from stockline.catalog.models import Product, StockMovement
 from stockline.catalog.services import product_create
 from stockline.core.channels import Channel
 from stockline.customers.services import customer_create
+from stockline.events.models import Event
 from stockline.orders.models import Order, OrderLine
 from stockline.orders.services import OrderLineInput, order_place
 
@@ -123,12 +124,16 @@ def _written() -> dict:
         names.add(movement.id, f"movement {movement.product.sku}")
     for movement_id in opening:
         names.add(movement_id, "opening movement")
+    events = Event.objects.filter(data__orderId=str(order.id))
+    for event in events:
+        names.add(event.id, f"event {event.data['sku']}")
     return {
         "order": _rows(Order, names, id=order.id),
         "audit_entry": _rows(AuditEntry, names, id=entry.id),
         "order_lines": _rows(OrderLine, names, order=order),
         "stock_movements": _rows(StockMovement, names, order=order),
         "products": _rows(Product, names, company=company),
+        "events": _rows(Event, names, id__in=[e.id for e in events]),
     }
 
 

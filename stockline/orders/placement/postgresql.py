@@ -63,8 +63,9 @@ line_ids (id, line_id) AS (VALUES {line_ids}),
 written_order AS ({order}),
 written_entry AS ({entry}),
 written_lines AS ({lines}),
-written_ledger AS ({ledger})
-SELECT l.id, l.enough, t.stock, t.name, t.sku, t.price, t.low_stock_threshold, h.number, h.at, h.total,
+{ledger}
+SELECT l.id, l.enough, t.stock, t.name, t.sku, t.price, t.low_stock_threshold, t.version,
+    h.number, h.at, h.total,
     (SELECT low_stock_threshold FROM {company} WHERE id = %(company)s)
 FROM locked l LEFT JOIN taken t ON t.id = l.id LEFT JOIN head h ON true
 """
@@ -112,10 +113,10 @@ def write(draft: OrderDraft, *, now) -> Placed:
     if len(enough) < len(draft.wanted):  # missing, inactive or short: nothing was written
         return Placed.refused(sorted(draft.wanted.keys() - enough))
     taken = sorted(
-        TakenProduct(product_id, stock, name, sku, price, threshold)
-        for product_id, _, stock, name, sku, price, threshold, *_ in rows
+        TakenProduct(product_id, stock, name, sku, price, threshold, version)
+        for product_id, _, stock, name, sku, price, threshold, version, *_ in rows
     )
-    number, at, total, company_threshold = rows[0][7:]
+    number, at, total, company_threshold = rows[0][8:]
     order_row = {**draft.order, "number": number, "total": total, "created_at": at, "updated_at": at}
     order = row_loaded(Order, order_row)
     lines = [row_loaded(OrderLine, row) for row in line_rows(draft, taken)]
