@@ -1,9 +1,11 @@
-"""The stock writer: every change of Product.stock and every ledger row is written here.
+"""The stock writer: every change of Product.stock and Product.version, and every ledger row
+and stock.changed event, is written here.
 
 A stock change is: lock the products (products_lock, in primary-key order so two writers
 never deadlock), decide each one's new level (stock_change, stock_delta), then stock_write,
-which stores the levels and appends one StockMovement per changed product, in the caller's
-transaction. New products' opening levels are recorded by stock_open.
+which stores the levels and versions and appends one StockMovement and one stock.changed
+event per changed product, in the caller's transaction. New products' opening levels are
+recorded by stock_open.
 
 Order placement takes stock conditionally instead (the check and the write in one
 statement, so concurrent orders never sell more than there is): stock_take then
@@ -12,9 +14,9 @@ lock, take and record stock (take_sql_postgresql, ledger_sql_postgresql), which
 orders.placement composes with its own rows. Both take what is there by one availability
 rule, AVAILABLE.
 
-Every ledger row is written by _ledger_append, or inside PostgreSQL's order statement by
-ledger_sql_postgresql: whatever a stock change sets off (events, back-in-stock requests)
-attaches to those two, both here.
+Every ledger row and its event are written by _ledger_append, or inside PostgreSQL's order
+statement by ledger_sql_postgresql: whatever else a stock change sets off (back-in-stock
+requests, other events) attaches to those two, both here.
 
 On SQLite `select_for_update` is a no-op; there every write transaction is BEGIN
 IMMEDIATE, which already serialises writers.
