@@ -44,8 +44,8 @@ from stockline.events.feed import events_record
 from stockline.events.models import Event, EventType
 
 # Above this many products a write goes as one prepared statement run per row (COPY on
-# PostgreSQL) instead of the ORM's single multi-row statement.
-_MANY = 500
+# PostgreSQL) instead of the ORM's bulk_update, whose CASE per row grows with the square.
+_MANY = 50
 _CENT = Decimal("0.01")
 
 
