@@ -15,9 +15,24 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 
+_UNSET = object()
+
+
 def _prepared(fields: list, rows: Iterable[Sequence], connection) -> list[list]:
+    """Each value as its field's get_db_prep_save makes it, run once for a value a column
+    repeats from the row before (the same company, time or default object in every row of an
+    import)."""
     prepare = [f.get_db_prep_save for f in fields]
-    return [[prep(value, connection) for prep, value in zip(prepare, row, strict=True)] for row in rows]
+    last, made = [_UNSET] * len(fields), [None] * len(fields)
+    out = []
+    for row in rows:
+        values = []
+        for i, value in enumerate(row):
+            if value is not last[i]:
+                last[i], made[i] = value, prepare[i](value, connection)
+            values.append(made[i])
+        out.append(values)
+    return out
 
 
 def _copy(cursor, table: str, columns: str, params: list[list], connection) -> None:
