@@ -14,7 +14,6 @@ from itertools import chain
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
-
 _UNSET = object()
 
 
