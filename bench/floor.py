@@ -117,8 +117,7 @@ class RawOrderWriter:
                 price,
                 threshold,
                 version,
-                company_threshold,
-                _,
+                *_,
             ) in zip(wanted, rows, strict=True)
         ]
         number, company_threshold = rows[0][-1], rows[0][-2]
