@@ -21,6 +21,7 @@ from uuid import UUID
 
 import psycopg
 
+from stockline.catalog.stock_rules import effective_threshold, stock_status
 from stockline.core.ids import uuid7
 
 # SQLite: BEGIN, UPDATE products (with the order number), INSERT order, audit, lines,
@@ -167,10 +168,8 @@ class RawOrderWriter:
                 entry,
                 version,
             ]
-            limit = company_threshold if threshold is None else threshold
-            status = (
-                "OUT_OF_STOCK" if stock_after <= 0 else "LOW_STOCK" if stock_after <= limit else "IN_STOCK"
-            )
+            limit = effective_threshold(override=threshold, company_default=company_threshold)
+            status = stock_status(stock=stock_after, threshold=limit)
             data = {
                 "productId": str(product_id),
                 "sku": sku,

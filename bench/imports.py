@@ -64,14 +64,15 @@ class Peak:
         self.rss = _status_mb("VmHWM")
 
 
-def database_prepare(db: str) -> str:
-    """A fresh, migrated database of this kind; returns its DATABASE_URL."""
+def database_prepare(db: str, name: str = PG_DB) -> str:
+    """A fresh, migrated database of this kind (on PostgreSQL named `name`); returns its
+    DATABASE_URL."""
     if db == "sqlite":
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='stockline-csv-bench-')) / 'bench.sqlite3'}"
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix=f'{name}-')) / 'bench.sqlite3'}"
     else:
-        for sql in (f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", f"CREATE DATABASE {PG_DB}"):
+        for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
             subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
-        url = f"{PG}/{PG_DB}"
+        url = f"{PG}/{name}"
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     return url

@@ -12,15 +12,13 @@ import argparse
 import json
 import multiprocessing
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PG = "postgres://postgres@127.0.0.1:5432"
+from bench.imports import database_prepare
+
 PG_DB = "stockline_webhooks_bench"
 CSV_ROWS = 5000
 CSV_TARGET_SECONDS = 60
@@ -49,18 +47,6 @@ def _serve(port_out, count) -> None:
     server.serve_forever()
 
 
-def database_prepare(db: str) -> str:
-    if db == "sqlite":
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='stockline-webhooks-bench-')) / 'bench.sqlite3'}"
-    else:
-        for sql in (f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)", f"CREATE DATABASE {PG_DB}"):
-            subprocess.run(["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True)
-        url = f"{PG}/{PG_DB}"
-    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    return url
-
-
 def _deliver_all() -> float:
     """Number and deliver until nothing is pending; seconds taken."""
     from stockline.events.feed import events_number
@@ -82,7 +68,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--events", type=int, default=3000)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = database_prepare(args.db)
+    os.environ["DATABASE_URL"] = database_prepare(args.db, PG_DB)
     os.environ["WEBHOOK_ALLOW_PRIVATE_URLS"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stockline.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")

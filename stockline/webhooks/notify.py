@@ -9,7 +9,7 @@ from stockline.webhooks.models import WebhookEndpoint
 
 
 def webhook_paused_email_send(endpoint_id: str) -> str:
-    endpoint = WebhookEndpoint.objects.filter(id=endpoint_id).select_related().first()
+    endpoint = WebhookEndpoint.objects.filter(id=endpoint_id).first()
     if endpoint is None or endpoint.is_active:
         return "skipped: the endpoint is gone or active again"
     recipients = staff_alert_recipients(endpoint.company_id)
