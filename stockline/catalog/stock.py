@@ -36,12 +36,13 @@ from django.utils import timezone
 from stockline.accounts.models import Company
 from stockline.audit.actors import Actor
 from stockline.catalog.models import STOCK_MAX, Product, StockMovement
-from stockline.catalog.stock_rules import effective_threshold, stock_status, stock_status_sql
+from stockline.catalog.stock_rules import StockStatus, effective_threshold, stock_status, stock_status_sql
 from stockline.core.ids import uuid7s
 from stockline.core.postgresql import insert_parameters, insert_select
 from stockline.core.rows import row_loaded, rows_update, rows_written
 from stockline.events.feed import events_record
 from stockline.events.models import Event, EventType
+from stockline.events.payloads import event_rows, product_data
 
 # Above this many products a write goes as one prepared statement run per row (COPY on
 # PostgreSQL) instead of the ORM's bulk_update, whose CASE per row grows with the square.
@@ -186,7 +187,8 @@ def stock_open(openings: Sequence[Opening], entry: LedgerEntry, *, now: datetime
         StockChange(o.product_id, 0, o.stock, 1, o.sku, o.name, o.threshold, "Opening stock")
         for o in openings
     ]
-    _ledger_append(changes, entry, now or timezone.now())
+    # A new product's opening is not a status change: product.created tells its status.
+    _ledger_append(changes, entry, now or timezone.now(), statuses=False)
 
 
 def movement_loaded(row: dict) -> StockMovement:
@@ -194,10 +196,16 @@ def movement_loaded(row: dict) -> StockMovement:
 
 
 def _ledger_append(
-    changes: Sequence[StockChange], entry: LedgerEntry, now: datetime, ids: Sequence[UUID] | None = None
+    changes: Sequence[StockChange],
+    entry: LedgerEntry,
+    now: datetime,
+    ids: Sequence[UUID] | None = None,
+    *,
+    statuses: bool = True,
 ) -> list[dict]:
     """Append one StockMovement and one stock.changed event per change (movement ids chosen by
-    the caller, or new), created `now`."""
+    the caller, or new), and with `statuses` the product events of each stock status the
+    changes move, all created `now`."""
     shared = entry.row() | {"created_at": now}
     rows = [
         {
@@ -212,19 +220,57 @@ def _ledger_append(
         for movement_id, c in zip(ids or uuid7s(len(changes)), changes, strict=True)
     ]
     rows_written(StockMovement, rows, shared)
-    events_record(
-        [
-            {
-                "id": event_id,
-                "company_id": entry.actor.company_id,
-                "type": EventType.STOCK_CHANGED,
-                "data": stock_changed_data(c, entry, row["id"]),
-                "created_at": now,
-            }
-            for event_id, c, row in zip(uuid7s(len(changes)), changes, rows, strict=True)
-        ]
+    company_id = entry.actor.company_id
+    events = event_rows(
+        company_id,
+        EventType.STOCK_CHANGED,
+        [stock_changed_data(c, entry, row["id"]) for c, row in zip(changes, rows, strict=True)],
+        now,
     )
+    if statuses:
+        events += _status_events(company_id, changes, now)
+    events_record(events)
     return [shared | row for row in rows]
+
+
+def status_event_types(*, before: str, after: str) -> list[str]:
+    """The product events of a stock status going from `before` to `after`: it left
+    OUT_OF_STOCK (back in stock), and/or entered LOW_STOCK or OUT_OF_STOCK."""
+    if before == after:
+        return []
+    types = []
+    if before == StockStatus.OUT_OF_STOCK:
+        types.append(EventType.PRODUCT_BACK_IN_STOCK)
+    if after == StockStatus.LOW_STOCK:
+        types.append(EventType.PRODUCT_LOW_STOCK)
+    elif after == StockStatus.OUT_OF_STOCK:
+        types.append(EventType.PRODUCT_OUT_OF_STOCK)
+    return types
+
+
+def _status_events(company_id: UUID, changes: Sequence[StockChange], now: datetime) -> list[dict]:
+    """The product.low_stock / out_of_stock / back_in_stock events of `changes` (products read
+    once more, after their write, only when a status moved)."""
+    moved = [
+        (c.product_id, types)
+        for c in changes
+        if (
+            types := status_event_types(
+                before=stock_status(stock=c.before, threshold=c.threshold),
+                after=stock_status(stock=c.after, threshold=c.threshold),
+            )
+        )
+    ]
+    if not moved:
+        return []
+    products = Product.objects.select_related("company").in_bulk([product_id for product_id, _ in moved])
+    events = []
+    for product_id, types in moved:
+        product = products[product_id]
+        data = product_data(product, company_threshold=product.company.low_stock_threshold)
+        for type_ in types:
+            events += event_rows(company_id, type_, [data], now)
+    return events
 
 
 def stock_changed_data(change: StockChange, entry: LedgerEntry, movement_id: UUID) -> dict:

@@ -1,3 +1,4 @@
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
@@ -5,7 +6,18 @@ from stockline.core.ids import uuid7
 
 
 class EventType(models.TextChoices):
+    """What consumers can subscribe to and filter the feed by."""
+
     STOCK_CHANGED = "stock.changed", "Stock changed"
+    PRODUCT_LOW_STOCK = "product.low_stock", "Product low on stock"
+    PRODUCT_OUT_OF_STOCK = "product.out_of_stock", "Product out of stock"
+    PRODUCT_BACK_IN_STOCK = "product.back_in_stock", "Product back in stock"
+    PRODUCT_CREATED = "product.created", "Product created"
+    PRODUCT_UPDATED = "product.updated", "Product updated"
+    ORDER_CREATED = "order.created", "Order created"
+    ORDER_STATUS_CHANGED = "order.status_changed", "Order status changed"
+    CUSTOMER_CREATED = "customer.created", "Customer created"
+    CUSTOMER_UPDATED = "customer.updated", "Customer updated"
 
 
 class Event(models.Model):
@@ -17,7 +29,8 @@ class Event(models.Model):
         "accounts.Company", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     type = models.CharField(max_length=40, choices=EventType.choices)
-    data = models.JSONField()
+    # Stored as the API renders JSON (DjangoJSONEncoder: ids and times as the API's strings).
+    data = models.JSONField(encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField()
     # The feed's order: 1, 2, 3, … in the order events.feed found them committed; NULL until then.
     position = models.BigIntegerField(null=True, blank=True, unique=True)

@@ -27,9 +27,9 @@ def test_uuid7_sorts_by_time_and_is_not_guessable():
     later = [uuid7() for _ in range(2000)]
     assert all(first < made for made in later)
     assert len(set(later)) == len(later)
-    # 74 random bits: ids made in the same millisecond do not count up
-    random_parts = [made.int & ((1 << 62) - 1) for made in later]
-    assert random_parts != sorted(random_parts)
+    # ids made in the same millisecond step up by random amounts: not enumerable
+    steps = [b.int - a.int for a, b in zip(later, later[1:], strict=False)]
+    assert len(set(steps)) > 1990 and all(step > 1 for step in steps)
 
 
 def test_ids_made_together_are_distinct_version_7_uuids_of_now():
@@ -39,3 +39,10 @@ def test_ids_made_together_are_distinct_version_7_uuids_of_now():
     assert all((one.version, one.variant) == (7, uuid.RFC_4122) for one in made)
     assert all(before <= one.int >> 80 <= time.time_ns() // 1_000_000 for one in made)
     assert uuid7s(0) == []
+
+
+def test_ids_made_one_after_another_sort_in_that_order_even_within_a_millisecond():
+    made = [i for _ in range(200) for i in uuid7s(3)] + [uuid7() for _ in range(200)]
+    assert made == sorted(made)
+    assert len(set(made)) == len(made)
+    assert all(i.version == 7 and i.variant == uuid.RFC_4122 for i in made)
