@@ -38,7 +38,7 @@ from stockline.audit.actors import Actor
 from stockline.catalog.models import STOCK_MAX, Product, StockMovement
 from stockline.catalog.stock_rules import StockStatus, effective_threshold, stock_status, stock_status_sql
 from stockline.core.ids import uuid7s
-from stockline.core.postgresql import insert_parameters, insert_select
+from stockline.core.postgresql import insert_parameters, insert_select, json_time_sql
 from stockline.core.rows import row_loaded, rows_update, rows_written
 from stockline.events.feed import events_record
 from stockline.events.models import Event, EventType
@@ -202,10 +202,11 @@ def _ledger_append(
     ids: Sequence[UUID] | None = None,
     *,
     statuses: bool = True,
+    events: Sequence[dict] = (),
 ) -> list[dict]:
     """Append one StockMovement and one stock.changed event per change (movement ids chosen by
     the caller, or new), and with `statuses` the product events of each stock status the
-    changes move, all created `now`."""
+    changes move, all created `now`, after the caller's `events`."""
     shared = entry.row() | {"created_at": now}
     rows = [
         {
@@ -221,7 +222,7 @@ def _ledger_append(
     ]
     rows_written(StockMovement, rows, shared)
     company_id = entry.actor.company_id
-    events = event_rows(
+    events = list(events) + event_rows(
         company_id,
         EventType.STOCK_CHANGED,
         [stock_changed_data(c, entry, row["id"]) for c, row in zip(changes, rows, strict=True)],
@@ -377,9 +378,16 @@ def stock_take(
 
 
 def stock_taken(
-    take: StockTake, wanted: dict[UUID, int], entry: LedgerEntry, *, now: datetime, ids: Sequence[UUID]
+    take: StockTake,
+    wanted: dict[UUID, int],
+    entry: LedgerEntry,
+    *,
+    now: datetime,
+    ids: Sequence[UUID],
+    events: Sequence[dict] = (),
 ) -> None:
-    """The ledger rows and events of a complete SQLite take, the movements with these ids."""
+    """The ledger rows and events of a complete SQLite take, the movements with these ids;
+    the caller's `events` (rows for events_record) are written first, in the same INSERT."""
     changes = [
         StockChange(
             t.product_id,
@@ -392,7 +400,7 @@ def stock_taken(
         )
         for t in take.taken
     ]
-    _ledger_append(changes, entry, now, ids)
+    _ledger_append(changes, entry, now, ids, events=events)
 
 
 # PostgreSQL: the WITH queries of an order's single statement that lock, take and record its
@@ -402,7 +410,7 @@ def stock_taken(
 # than the locked row when another transaction changed it in between (READ COMMITTED
 # re-applies the UPDATE to the locked row only if its filter lets it through, and checks the
 # constraints on the stale version first; both found by the concurrency tests).
-_TAKE_POSTGRESQL = """wanted (id, quantity, movement_id, event_id) AS (VALUES {wanted}),
+_TAKE_POSTGRESQL = """wanted (id, quantity, movement_id, event_id, status_event_id) AS (VALUES {wanted}),
 locked AS MATERIALIZED (
     SELECT p.id, p.stock, p.version, {available} AS enough
     FROM {product} p JOIN wanted w ON w.id = p.id
@@ -414,7 +422,8 @@ taken AS (
     FROM wanted w, locked l, go
     WHERE go.ok AND p.id = w.id AND l.id = p.id
     RETURNING p.id, p.stock, p.name, p.sku, p.price, p.low_stock_threshold, p.version,
-        w.quantity, w.movement_id, w.event_id
+        w.quantity, w.movement_id, w.event_id, w.status_event_id,
+        p.description, p.category, p.unit, p.is_active, p.created_at, p.updated_at
 )"""
 
 # The ledger row of each product in `taken t`, timed by `at` of the caller's one-row `h`.
@@ -436,13 +445,25 @@ _STOCK_CHANGED_POSTGRESQL = """jsonb_build_object(
     'orderId', %(m_order_id)s::text, 'version', t.version)"""
 
 
+# product_data() (api.serializers.product_json) in SQL, over `taken t`: the data of the
+# product.low_stock / out_of_stock events an order's take sets off.
+_PRODUCT_POSTGRESQL = """jsonb_build_object(
+    'id', t.id::text, 'name', t.name, 'sku', t.sku, 'description', NULLIF(t.description, ''),
+    'category', NULLIF(t.category, ''), 'unit', t.unit, 'price', t.price::float8, 'stock', t.stock,
+    'lowStockThreshold', {threshold}, 'lowStockThresholdOverride', t.low_stock_threshold,
+    'stockStatus', {status}, 'isActive', t.is_active,
+    'createdAt', {created_at}, 'updatedAt', {updated_at})"""
+
+
 @functools.cache
 def take_sql_postgresql(products: int) -> str:
     """The WITH queries `wanted`, `locked`, `go` and `taken` (one row per product taken:
     id, stock after, name, sku, price, threshold override, version after, quantity, movement
-    id, event id), for `products` products; parameters from take_parameters_postgresql."""
+    id, event ids, and the rest of the product), for `products` products; parameters from
+    take_parameters_postgresql."""
     wanted = ", ".join(
-        f"(%(id{i})s::uuid, %(quantity{i})s::integer, %(movement{i})s::uuid, %(event{i})s::uuid)"
+        f"(%(id{i})s::uuid, %(quantity{i})s::integer, %(movement{i})s::uuid, %(event{i})s::uuid,"
+        f" %(status_event{i})s::uuid)"
         for i in range(products)
     )
     return _TAKE_POSTGRESQL.format(
@@ -455,22 +476,40 @@ def take_sql_postgresql(products: int) -> str:
 
 @functools.cache
 def ledger_sql_postgresql(head: str) -> str:
-    """The WITH queries `written_ledger` and `written_events`: INSERT ... SELECTs of the ledger
-    rows and stock.changed events of `taken`, created at the `at` of the caller's one-row WITH
-    query `head`."""
+    """The WITH queries `written_ledger`, `written_events` and `written_statuses`: INSERT ...
+    SELECTs of the ledger rows, stock.changed events and status events of `taken`, created at
+    the `at` of the caller's one-row WITH query `head`.
+
+    A take only lowers stock, so the status events it can set off are those of
+    status_event_types() for a status that moved down: it entered LOW_STOCK or OUT_OF_STOCK."""
     quote = connection.ops.quote_name
     company = quote(Company._meta.db_table)
     threshold = (
         f"COALESCE(t.low_stock_threshold, (SELECT low_stock_threshold FROM {company} WHERE id = %(company)s))"  # noqa: S608
     )
-    data = _STOCK_CHANGED_POSTGRESQL.format(status=stock_status_sql("t.stock", threshold))
+    after = stock_status_sql("t.stock", threshold)
+    before = stock_status_sql("(t.stock + t.quantity)", threshold)
+    data = _STOCK_CHANGED_POSTGRESQL.format(status=after)
     source = f"taken t, {head} h"
     ledger = insert_select(StockMovement, _LEDGER_COMPUTED, "m", source, connection)
+    insert = f"INSERT INTO {quote(Event._meta.db_table)} (id, company_id, type, data, created_at) "
     events = (
-        f"INSERT INTO {quote(Event._meta.db_table)} (id, company_id, type, data, created_at) "  # noqa: S608
-        f"SELECT t.event_id, %(company)s, '{EventType.STOCK_CHANGED.value}', {data}, h.at FROM {source}"
+        f"{insert}SELECT t.event_id, %(company)s, '{EventType.STOCK_CHANGED.value}', {data}, h.at"  # noqa: S608
+        f" FROM {source}"
     )
-    return f"written_ledger AS ({ledger}),\nwritten_events AS ({events})"
+    product = _PRODUCT_POSTGRESQL.format(
+        threshold=threshold,
+        status=after,
+        created_at=json_time_sql("t.created_at"),
+        updated_at=json_time_sql("t.updated_at"),
+    )
+    statuses = (
+        f"{insert}SELECT t.status_event_id, %(company)s, CASE {after}"  # noqa: S608
+        f" WHEN '{StockStatus.OUT_OF_STOCK.value}' THEN '{EventType.PRODUCT_OUT_OF_STOCK.value}'"
+        f" ELSE '{EventType.PRODUCT_LOW_STOCK.value}' END, {product}, h.at FROM {source}"
+        f" WHERE {after} <> {before}"
+    )
+    return f"written_ledger AS ({ledger}),\nwritten_events AS ({events}),\nwritten_statuses AS ({statuses})"
 
 
 def take_parameters_postgresql(
@@ -482,9 +521,9 @@ def take_parameters_postgresql(
     now: datetime,
 ) -> dict:
     params = {"company": company_id, "now": now}
-    event_ids = uuid7s(len(wanted))
+    event_ids = uuid7s(2 * len(wanted))  # the stock.changed events', then the status events'
     for i, ((product_id, quantity), movement_id) in enumerate(zip(wanted.items(), movement_ids, strict=True)):
         params[f"id{i}"], params[f"quantity{i}"], params[f"movement{i}"] = product_id, quantity, movement_id
-        params[f"event{i}"] = event_ids[i]
+        params[f"event{i}"], params[f"status_event{i}"] = event_ids[i], event_ids[len(wanted) + i]
     db = connections[DEFAULT_DB_ALIAS]
     return params | insert_parameters(StockMovement, _LEDGER_COMPUTED, "m", entry.row(), db)

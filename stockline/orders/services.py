@@ -22,7 +22,7 @@ from stockline.orders.errors import CustomerNotFound, InvalidTransition, OrderEr
 from stockline.orders.lifecycle import RESTOCKABLE_STATUSES, OrderStatus, can_transition
 from stockline.orders.models import Order, OrderLine
 from stockline.orders.placement import order_transaction, order_write
-from stockline.orders.placement.draft import draft_build
+from stockline.orders.placement.draft import draft_build, lines_shown
 
 PO_NUMBER_MAX = 100
 NOTES_MAX = 2000
@@ -188,8 +188,7 @@ def order_place(
             ]
             if low:
                 low_stock_alert_enqueue(order=order, items=low)
-    lines_shown = sorted(placed.lines, key=lambda x: (x.product_name, x.id))  # as OrderLine's Meta.ordering
-    return PlacedOrder(order=order, lines=lines_shown)
+    return PlacedOrder(order=order, lines=lines_shown(placed.lines))
 
 
 def order_status_change(

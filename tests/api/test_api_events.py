@@ -27,7 +27,7 @@ def test_the_feed_holds_every_stock_change_in_order_with_its_envelope(api, compa
     stock_adjust(
         actor=owner_actor(company), channel=Channel.API, product_id=product.id, delta=5, note="Found"
     )
-    events = _follow(api, limit="2")
+    events = _follow(api, limit="2", event="stock.changed")
     assert [(e["event"], e["data"]["stockBefore"], e["data"]["stockAfter"]) for e in events] == [
         ("stock.changed", 0, 10),
         ("stock.changed", 10, 7),
@@ -37,17 +37,22 @@ def test_the_feed_holds_every_stock_change_in_order_with_its_envelope(api, compa
     assert set(first) == {"id", "event", "timestamp", "data"}
     assert first["data"]["sku"] == "FW-1" and first["data"]["version"] == 1
     assert [e["data"]["version"] for e in events] == [1, 2, 3]
-    assert {e["id"] for e in events} == {str(i) for i in Event.objects.values_list("id", flat=True)}
+    stock_changed = Event.objects.filter(type="stock.changed")
+    assert {e["id"] for e in events} == {str(i) for i in stock_changed.values_list("id", flat=True)}
+    # and the unfiltered feed holds them in the same order among the order's other events
+    everything = _follow(api, limit="3")
+    assert [e for e in everything if e["event"] == "stock.changed"] == events
+    assert "order.created" in {e["event"] for e in everything}
 
 
 def test_a_consumer_resumes_from_its_cursor_and_sees_only_what_came_after(api, company):
     product = make_product(company, stock=10)
-    body = api.get("/events").json()
+    body = api.get("/events", {"event": "stock.changed"}).json()
     cursor = body["pagination"]["nextCursor"]
     assert len(body["data"]) == 1 and cursor is not None and body["pagination"]["hasMore"] is False
     assert api.get("/events", {"after": cursor}).json()["data"] == []  # nothing new yet
     place(company, [(product, 2)])
-    later = api.get("/events", {"after": cursor}).json()
+    later = api.get("/events", {"after": cursor, "event": "stock.changed"}).json()
     assert [e["data"]["stockAfter"] for e in later["data"]] == [8]
 
 
@@ -59,15 +64,15 @@ def test_a_rolled_back_change_never_reaches_the_feed(api, company):
             raise RuntimeError("the caller fails after the adjustment")
     except RuntimeError:
         pass
-    assert [e["data"]["stockAfter"] for e in _follow(api)] == [10]
+    assert [e["data"]["stockAfter"] for e in _follow(api, event="stock.changed")] == [10]
 
 
 def test_another_companys_events_are_never_in_the_feed(api, company, other_company):
     make_product(company, stock=1)
     make_product(other_company, stock=2)
     other = ApiClient(make_key(other_company))
-    assert [e["data"]["stockAfter"] for e in _follow(api)] == [1]
-    assert [e["data"]["stockAfter"] for e in _follow(other)] == [2]
+    assert [e["data"]["stockAfter"] for e in _follow(api, event="stock.changed")] == [1]
+    assert [e["data"]["stockAfter"] for e in _follow(other, event="stock.changed")] == [2]
 
 
 def test_the_feed_filters_by_event_type(api, company):

@@ -1,4 +1,5 @@
 import copy
+import itertools
 import pickle
 import time
 import uuid
@@ -28,7 +29,7 @@ def test_uuid7_sorts_by_time_and_is_not_guessable():
     assert all(first < made for made in later)
     assert len(set(later)) == len(later)
     # ids made in the same millisecond step up by random amounts: not enumerable
-    steps = [b.int - a.int for a, b in zip(later, later[1:], strict=False)]
+    steps = [b.int - a.int for a, b in itertools.pairwise(later)]
     assert len(set(steps)) > 1990 and all(step > 1 for step in steps)
 
 

@@ -36,3 +36,12 @@ def insert_parameters(model, computed: dict[str, str], prefix: str, row: dict, c
         for f in model._meta.concrete_fields
         if not f.generated and f.attname not in computed
     }
+
+
+def json_time_sql(expr: str) -> str:
+    """SQL: the timestamptz `expr` as text exactly as DjangoJSONEncoder (the API's JSON)
+    writes a UTC datetime: milliseconds (truncated) and "Z", no fraction on a whole second."""
+    return (
+        f"to_char(({expr}) AT TIME ZONE 'UTC', CASE WHEN date_trunc('second', {expr}) = ({expr})"
+        """ THEN 'YYYY-MM-DD"T"HH24:MI:SS"Z"' ELSE 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"' END)"""
+    )

@@ -18,6 +18,9 @@ from stockline.audit.services import audit_entry_values
 from stockline.catalog.models import MovementReason
 from stockline.catalog.stock import LedgerEntry, TakenProduct
 from stockline.core.ids import uuid7s
+from stockline.events.models import EventType
+from stockline.events.payloads import order_data
+from stockline.orders.models import Order, OrderLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,7 @@ class OrderDraft:
     entry: dict  # the OrderPlaced audit entry's, all but its metadata
     line_ids: list[UUID]  # one per product, in `wanted` order
     movement_ids: list[UUID]
+    event_id: UUID  # order.created's, made before the stock events' so it is numbered first
     ledger: LedgerEntry
     customer_id: UUID | None
 
@@ -42,7 +46,7 @@ def draft_build(
     po_number: str,
     notes: str,
 ) -> OrderDraft:
-    order_id, entry_id, *row_ids = uuid7s(2 + 2 * len(wanted))
+    order_id, entry_id, event_id, *row_ids = uuid7s(3 + 2 * len(wanted))
     return OrderDraft(
         company_id=actor.company_id,
         channel=channel,
@@ -67,6 +71,7 @@ def draft_build(
         ),
         line_ids=row_ids[: len(wanted)],
         movement_ids=row_ids[len(wanted) :],
+        event_id=event_id,
         ledger=LedgerEntry(
             actor=actor,
             channel=channel,
@@ -92,6 +97,22 @@ def audit_metadata(draft: OrderDraft, *, number: int, total: Decimal, taken: lis
             {"product": str(t.product_id), "sku": t.sku, "quantity": draft.wanted[t.product_id]}
             for t in taken
         ],
+    }
+
+
+def lines_shown(lines: list[OrderLine]) -> list[OrderLine]:
+    """An order's lines in display order, as OrderLine's Meta.ordering sorts them."""
+    return sorted(lines, key=lambda line: (line.product_name, line.id))
+
+
+def order_created_row(draft: OrderDraft, order: Order, lines: list[OrderLine]) -> dict:
+    """The order.created event (order_created_sql in orders.placement.postgresql is its twin)."""
+    return {
+        "id": draft.event_id,
+        "company_id": draft.company_id,
+        "type": EventType.ORDER_CREATED,
+        "data": order_data(order, lines_shown(lines)),
+        "created_at": order.created_at,
     }
 
 

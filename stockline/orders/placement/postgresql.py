@@ -2,7 +2,7 @@
 
 The stock part comes from catalog.stock (`wanted`, `locked` in primary-key order, `go`,
 `taken`, and the ledger rows); this module adds the order's number, time and total (`head`)
-and its other rows, as data-modifying WITH queries. Outside a transaction the statement is
+and its other rows and events, as data-modifying WITH queries. Outside a transaction the statement is
 its own: one round trip per order instead of four (BEGIN, the take, the INSERTs, COMMIT).
 All or nothing within the statement: nothing is updated, numbered or inserted unless every
 product is available, and then the rows say which were not; no order number is spent.
@@ -27,8 +27,9 @@ from stockline.catalog.stock import (
     take_parameters_postgresql,
     take_sql_postgresql,
 )
-from stockline.core.postgresql import insert_parameters, insert_select, prepared
+from stockline.core.postgresql import insert_parameters, insert_select, json_time_sql, prepared
 from stockline.core.rows import row_loaded
+from stockline.events.models import Event, EventType
 from stockline.orders.models import Order, OrderLine
 from stockline.orders.numbers import order_number_next_sql
 from stockline.orders.placement.draft import OrderDraft, line_rows
@@ -52,6 +53,19 @@ _LINE = {
     "unit_price": "t.price",
 }
 
+# draft.order_created_row() in SQL: api.serializers.order_json over the order's parameters
+# (`o_...`, cast as insert_select casts them), `head h` and the lines in display order
+# (OrderLine's Meta.ordering); `number` is Order.display_number.
+_ORDER_CREATED = """jsonb_build_object(
+    'id', {o[id]}::text,
+    'number', '#' || CASE WHEN h.number < 100000 THEN lpad(h.number::text, 5, '0') ELSE h.number::text END,
+    'status', {o[status]}, 'channel', {o[channel]}, 'customerId', {o[customer_id]}::text,
+    'poNumber', NULLIF({o[po_number]}, ''), 'notes', NULLIF({o[notes]}, ''),
+    'total', h.total::float8, 'createdAt', {at}, 'updatedAt', {at},
+    'items', (SELECT jsonb_agg(jsonb_build_object('id', n.line_id::text, 'productId', t.id::text,
+        'productName', t.name, 'productSku', t.sku, 'quantity', t.quantity, 'unitPrice', t.price::float8)
+        ORDER BY t.name, n.line_id) FROM taken t JOIN line_ids n ON n.id = t.id))"""
+
 _STATEMENT = """
 WITH {take},
 head AS MATERIALIZED (
@@ -63,6 +77,7 @@ line_ids (id, line_id) AS (VALUES {line_ids}),
 written_order AS ({order}),
 written_entry AS ({entry}),
 written_lines AS ({lines}),
+written_order_event AS ({order_event}),
 {ledger}
 SELECT l.id, l.enough, t.stock, t.name, t.sku, t.price, t.low_stock_threshold, t.version,
     h.number, h.at, h.total,
@@ -85,9 +100,23 @@ def order_sql(products: int, number: str) -> str:
             lines=insert_select(
                 OrderLine, _LINE, "l", "taken t JOIN line_ids n ON n.id = t.id, head h", connection
             ),
+            order_event=_order_created_sql(),
             ledger=ledger_sql_postgresql("head"),
             company=connection.ops.quote_name(Company._meta.db_table),
         )
+    )
+
+
+def _order_created_sql() -> str:
+    quote = connection.ops.quote_name
+    order_param = {
+        f.attname: f"%(o_{f.attname})s::{f.db_type(connection)}" for f in Order._meta.concrete_fields
+    }
+    data = _ORDER_CREATED.format(o=order_param, at=json_time_sql("h.at"))
+    return (
+        f"INSERT INTO {quote(Event._meta.db_table)} (id, company_id, type, data, created_at) "  # noqa: S608
+        f"SELECT %(order_event)s::uuid, %(company)s, '{EventType.ORDER_CREATED.value}', {data}, h.at"
+        " FROM head h"
     )
 
 
@@ -102,6 +131,7 @@ def write(draft: OrderDraft, *, now) -> Placed:
     )
     params |= {f"line{i}": line_id for i, line_id in enumerate(draft.line_ids)}
     params |= {"customer": str(draft.customer_id) if draft.customer_id else None}
+    params |= {"order_event": draft.event_id}
     db = connections[DEFAULT_DB_ALIAS]
     params |= insert_parameters(Order, _ORDER, "o", draft.order, db)
     params |= insert_parameters(AuditEntry, _ENTRY, "a", draft.entry, db)

@@ -11,7 +11,13 @@ from stockline.catalog.stock import stock_take, stock_taken
 from stockline.core.rows import row_loaded, rows_written
 from stockline.orders.models import Order, OrderLine
 from stockline.orders.numbers import order_number_next_sql
-from stockline.orders.placement.draft import OrderDraft, audit_metadata, line_rows, order_total
+from stockline.orders.placement.draft import (
+    OrderDraft,
+    audit_metadata,
+    line_rows,
+    order_created_row,
+    order_total,
+)
 from stockline.orders.placement.result import Placed
 
 
@@ -32,10 +38,12 @@ def write(draft: OrderDraft) -> Placed:
     rows_written(Order, [order])
     rows_written(AuditEntry, [draft.entry | {"metadata": metadata, "created_at": now}])
     rows_written(OrderLine, lines, {"order_id": order["id"]})
-    stock_taken(take, draft.wanted, draft.ledger, now=now, ids=draft.movement_ids)
-    return Placed(
+    placed = Placed(
         order=row_loaded(Order, order),
         lines=[row_loaded(OrderLine, line) for line in lines],
         taken=take.taken,
         company_threshold=take.company_threshold,
     )
+    created = order_created_row(draft, placed.order, placed.lines)
+    stock_taken(take, draft.wanted, draft.ledger, now=now, ids=draft.movement_ids, events=[created])
+    return placed
