@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from stockline.api import customers, events, orders, products, webhooks
+from stockline.api import customers, events, orders, products, stock_updates, webhooks
 from stockline.api.auth import ApiKeyAuth
 from stockline.api.errors import RateLimited, api_error_from, pydantic_error_message
 
@@ -43,6 +43,7 @@ api.add_router("", orders.router)
 api.add_router("", customers.router)
 api.add_router("", events.router)
 api.add_router("", webhooks.router)
+api.add_router("", stock_updates.router)
 
 
 def _error(request, status: int, body: dict):

@@ -109,6 +109,13 @@ def pydantic_error_message(errors: list[dict]) -> str:
     loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
     field = loc[-1] if loc else "body"
     kind = error.get("type", "")
+    if kind == "extra_forbidden":  # a strict body: name every field it does not know
+        unknown = [
+            ".".join(str(p) for p in e["loc"] if p not in ("body", "payload"))
+            for e in errors
+            if e.get("type") == "extra_forbidden"
+        ]
+        return f"Unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}."
     if kind == "missing":
         return f"{field} is required" if loc else "Invalid JSON body."  # no body at all
     if kind in {"int_from_float"}:

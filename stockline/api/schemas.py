@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BaseModel, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from stockline.catalog.stock_rules import StockStatus
 from stockline.orders.lifecycle import OrderStatus
@@ -293,3 +293,58 @@ class WebhookPatchIn(In):
     url: Text | None = None
     events: list[str] | None = None
     isActive: bool | None = None
+
+
+# Batch stock sync
+
+
+class StockUpdateItemIn(In):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: Text | None = None
+    productId: UUID | None = None
+    stock: Count | None = None
+    delta: Delta | None = None
+    expectedStock: Count | None = None
+
+
+class StockUpdatesIn(In):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["set", "delta"]
+    atomic: bool = True
+    reason: Text = Field("", max_length=200)
+    items: list[StockUpdateItemIn]
+
+
+class ItemErrorOut(Out):
+    code: Literal["unknown_product", "stock_conflict", "below_zero", "above_maximum", "duplicate"]
+    message: str
+
+
+class StockUpdateResultOut(Out):
+    index: int
+    productId: UUID | None
+    sku: str | None
+    status: Literal["applied", "unchanged", "failed"]
+    stockBefore: int | None
+    stockAfter: int | None
+    error: ItemErrorOut | None
+
+
+class StockUpdatesOut(Out):
+    mode: Literal["set", "delta"]
+    atomic: bool
+    changed: int
+    unchanged: int
+    failed: int
+    items: list[StockUpdateResultOut]
+
+
+class StockUpdatesEnvelope(Out):
+    data: StockUpdatesOut
+
+
+class StockUpdatesRejectedOut(Out):
+    error: str
+    items: list[StockUpdateResultOut]

@@ -95,6 +95,12 @@ ROUTES = [
     ("GET", "/products/{product}", "products:read", None),
     ("PATCH", "/products/{product}", "products:write", {"name": "Renamed"}),
     ("POST", "/products/{product}/stock-adjustments", "products:write", {"delta": 1}),
+    (
+        "POST",
+        "/stock-updates",
+        "products:write",
+        {"mode": "delta", "items": [{"productId": "{product}", "delta": 1}]},
+    ),
     ("GET", "/orders", "orders:read", None),
     ("POST", "/orders", "orders:write", {"items": [{"productId": "{product}", "quantity": 1}]}),
     ("GET", "/orders/{order}", "orders:read", None),

@@ -41,6 +41,7 @@ def test_the_openapi_document_is_public_and_describes_every_route(db):
         "/api/v1/webhooks",
         "/api/v1/webhooks/{webhook_id}",
         "/api/v1/webhooks/{webhook_id}/rotate-secret",
+        "/api/v1/stock-updates",
     }
     for operations in paths.values():
         for operation in operations.values():
