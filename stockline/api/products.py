@@ -1,6 +1,6 @@
 from uuid import UUID
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from stockline.api.auth import ApiKeyAuth
 from stockline.api.errors import ApiError, path_id
@@ -42,9 +42,13 @@ WIRE_FIELDS = {
 }
 
 
+SKU_LOOKUP_LIMIT = 100
+
+
 class ProductFilters(Schema):
     limit: str | None = None
     cursor: str | None = None
+    sku: Text | None = Field(None, description=f"Up to {SKU_LOOKUP_LIMIT} SKUs, comma-separated.")
     search: Text | None = None
     category: Text | None = None
     active: str | None = None
@@ -73,6 +77,11 @@ def _envelope(request, product: Product) -> dict:
 @router.get("/products", response={200: ProductListOut, **COMMON_ERRORS})
 def products_list(request, filters: Query[ProductFilters]):
     qs = Product.objects.filter(company_id=request.company_id)
+    if filters.sku is not None:
+        skus = {sku.strip() for sku in filters.sku.split(",") if sku.strip()}
+        if not 1 <= len(skus) <= SKU_LOOKUP_LIMIT:
+            raise ApiError(400, f"sku takes 1 to {SKU_LOOKUP_LIMIT} comma-separated SKUs.")
+        qs = qs.filter(sku__in=skus)
     if filters.search:
         qs = product_search(qs, filters.search.strip(), descriptions=True)
     if filters.category:

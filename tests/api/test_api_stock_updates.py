@@ -192,3 +192,15 @@ def test_a_batch_of_5000_skus_changes_only_what_differs_in_few_statements(
     assert response.json()["data"]["changed"] == 500
     assert Product.objects.filter(company=company, stock=6).count() == 500
     assert StockMovement.objects.filter(reason=MovementReason.API).count() == 500
+
+
+def test_products_are_looked_up_by_sku_within_the_company(api, other_company, shelf):
+    make_product(other_company, sku="SYNC-3")
+    response = api.get("/products", {"sku": "SYNC-1, SYNC-3,NOPE"})
+    assert sorted(p["sku"] for p in response.json()["data"]) == ["SYNC-1", "SYNC-3"]
+    assert {p["id"] for p in response.json()["data"]} == {str(shelf[1].id), str(shelf[3].id)}
+    too_many = ",".join(f"S{i}" for i in range(101))
+    assert (
+        error_of(api.get("/products", {"sku": too_many}), 400) == "sku takes 1 to 100 comma-separated SKUs."
+    )
+    assert error_of(api.get("/products", {"sku": " , "}), 400) == "sku takes 1 to 100 comma-separated SKUs."
