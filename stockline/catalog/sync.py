@@ -15,6 +15,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from stockline.accounts.models import Company
 from stockline.accounts.permissions import Perm
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction
@@ -109,17 +110,6 @@ def _checked(items: list[SyncItem], mode: SyncMode) -> None:
             raise ValidationError({"items": [f"Item {i}: stock must be from 0 to {STOCK_MAX:,}."]})
 
 
-def _resolve(company_id: UUID, items: list[SyncItem]) -> dict[int, UUID]:
-    """Item index → the company's product it names (unlocked: re-checked under the lock)."""
-    skus = {item.sku for item in items if item.sku is not None}
-    by_sku = dict(Product.objects.filter(company_id=company_id, sku__in=skus).values_list("sku", "id"))
-    return {
-        i: (by_sku.get(item.sku) if item.sku is not None else item.product_id)
-        for i, item in enumerate(items)
-        if (item.sku is None or item.sku in by_sku)
-    }
-
-
 def _plan(
     item: SyncItem, result: ItemResult, product: Product, mode: SyncMode, note: str
 ) -> StockChange | None:
@@ -158,14 +148,21 @@ def stock_sync(
     mode = SyncMode(mode)
     _checked(items, mode)
     with transaction.atomic():
-        resolved = _resolve(actor.company_id, items)
-        locked = products_lock(company_id=actor.company_id, product_ids=set(resolved.values()))
+        company = Company.objects.only("id", "low_stock_threshold").get(id=actor.company_id)
+        locked = products_lock(
+            company_id=actor.company_id,
+            product_ids={item.product_id for item in items if item.product_id is not None},
+            skus={item.sku for item in items if item.sku is not None},
+            company=company,
+            lean=True,
+        )
+        by_sku = {p.sku: p for p in locked.values() if p.sku is not None}
         results, changes, seen = [], [], set()
         for i, item in enumerate(items):
             result = ItemResult(index=i, sku=item.sku, product_id=item.product_id)
             results.append(result)
-            product = locked.get(resolved.get(i))
-            if product is None or (item.sku is not None and product.sku != item.sku):
+            product = by_sku.get(item.sku) if item.sku is not None else locked.get(item.product_id)
+            if product is None:
                 named = f"SKU {item.sku}" if item.sku is not None else f"product {item.product_id}"
                 result.error, result.message = ItemError.UNKNOWN, f"No {named} in this company."
                 continue
