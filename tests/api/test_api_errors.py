@@ -1,5 +1,7 @@
 """Every error of /api/v1 is JSON {"error": ...}, even outside the routes; the documents are served."""
 
+import re
+
 import pytest
 
 from tests.api.conftest import ApiClient, error_of
@@ -52,3 +54,13 @@ def test_the_interactive_docs_are_served(db):
     response = ApiClient(None).client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"/api/v1/openapi.json" in response.content
+
+
+def test_every_operation_has_a_clean_unique_operation_id(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    ids = [op["operationId"] for operations in paths.values() for op in operations.values()]
+    assert len(ids) == len(set(ids)) == 20
+    assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)+", i) for i in ids), ids
+    assert paths["/api/v1/products"]["get"]["operationId"] == "listProducts"
+    adjust = paths["/api/v1/products/{product_id}/stock-adjustments"]["post"]
+    assert adjust["operationId"] == "adjustProductStock"
