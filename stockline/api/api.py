@@ -58,7 +58,7 @@ class StocklineAPI(NinjaAPI):
 
 api = StocklineAPI(
     title="Stockline API",
-    version="1",
+    version="1.1.0",  # CHANGELOG.md
     description=(
         "Products, orders, customers, the event feed and webhooks of one company. Authenticate with "
         '`Authorization: Bearer dk_…`. Every error body is `{"error": "<message>"}`. '
