@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     WEBHOOK_DELETED = "WebhookDeleted"
     WEBHOOK_SECRET_ROTATED = "WebhookSecretRotated"
     WEBHOOK_REDELIVERED = "WebhookRedelivered"
+    WEBHOOK_TEST_SENT = "WebhookTestSent"
 
 
 class ActorStamp(models.Model):

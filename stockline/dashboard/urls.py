@@ -80,6 +80,11 @@ urlpatterns = [
         name="settings_webhook_rotate",
     ),
     path(
+        "dashboard/settings/webhooks/<uuid:endpoint_id>/test",
+        webhooks.webhook_test,
+        name="settings_webhook_test",
+    ),
+    path(
         "dashboard/settings/webhooks/<uuid:endpoint_id>/delete",
         webhooks.webhook_delete,
         name="settings_webhook_delete",

@@ -20,6 +20,11 @@ serialises the runs; the same code holds.
 
 events_number() runs in the worker every second and before every feed read, so a consumer
 sees an event as soon as it asks after the commit.
+
+Test events (webhooks.models.TEST_EVENT, the dashboard's "Send test event") are written with
+their one delivery by webhooks.services.webhook_test_send: events_number() leaves them alone
+(a position would put them in the feed and fan them out to every endpoint), so they never get
+a position, and events_prune() deletes them by age alone.
 """
 
 from datetime import datetime, timedelta
@@ -27,10 +32,12 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from stockline.core.rows import rows_update, rows_written
 from stockline.events.models import Event, EventCounter
+from stockline.webhooks.models import TEST_EVENT
 
 NUMBER_BATCH = 10_000
 
@@ -50,6 +57,7 @@ def events_number(*, batch: int = NUMBER_BATCH) -> int:
         counter, _ = EventCounter.objects.select_for_update().get_or_create(id=1)
         waiting = list(
             Event.objects.filter(position__isnull=True)
+            .exclude(type=TEST_EVENT)  # the condition of the event_unnumbered index
             .order_by("created_at", "id")
             .values_list("id", "company_id", "type")[:batch]
         )
@@ -85,7 +93,9 @@ def event_envelope(event: Event) -> dict:
 
 
 def events_prune(*, now: datetime | None = None) -> int:
-    """Delete numbered events older than EVENT_RETENTION_DAYS; how many."""
+    """Delete numbered events, and test events (never numbered), older than
+    EVENT_RETENTION_DAYS; how many."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.EVENT_RETENTION_DAYS)
-    deleted, _ = Event.objects.filter(created_at__lt=cutoff, position__isnull=False).delete()
+    done = Q(position__isnull=False) | Q(type=TEST_EVENT)
+    deleted, _ = Event.objects.filter(done, created_at__lt=cutoff).delete()
     return deleted

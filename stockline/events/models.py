@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from stockline.core.ids import uuid7
+from stockline.webhooks.models import TEST_EVENT
 
 
 class EventType(models.TextChoices):
@@ -39,7 +40,9 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["company", "position"], name="event_company_position"),
             models.Index(
-                fields=["created_at", "id"], condition=Q(position__isnull=True), name="event_unnumbered"
+                fields=["created_at", "id"],
+                condition=Q(position__isnull=True) & ~Q(type=TEST_EVENT),  # what events_number reads
+                name="event_unnumbered",
             ),
         ]
 

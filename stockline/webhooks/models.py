@@ -4,6 +4,10 @@ from django.db.models import Q
 from stockline.core.ids import uuid7
 from stockline.core.models import TimestampedModel
 
+# The type of the event "Send test event" writes (services.webhook_test_send). Not an EventType:
+# nobody subscribes to it; it goes to the one endpoint it was sent to and never into the feed.
+TEST_EVENT = "webhook.test"
+
 
 class WebhookEndpoint(TimestampedModel):
     """A URL that receives the company's events of the types it subscribes to, signed."""

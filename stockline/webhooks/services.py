@@ -1,5 +1,5 @@
-"""Webhook endpoints: created, changed, deleted and their secrets rotated by OWNER/ADMIN
-staff or API keys with webhooks:write, every change audited."""
+"""Webhook endpoints: created, changed, deleted, their secrets rotated and test events sent
+to them by OWNER/ADMIN staff or API keys with webhooks:write, every change audited."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,18 +13,25 @@ from stockline.accounts.permissions import Perm
 from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
+from stockline.core.ids import uuid7
+from stockline.events.feed import events_record
 from stockline.events.models import EventType
-from stockline.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from stockline.webhooks.models import TEST_EVENT, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from stockline.webhooks.signing import secret_new
 from stockline.webhooks.targets import target_refusal
 
 # After a rotation the old secret signs beside the new one for this long.
 ROTATION_OVERLAP = timedelta(hours=24)
 URL_MAX = 2000
+TEST_MESSAGE = "A test event from Stockline."
 
 
 class WebhookNotFound(Exception):
     message = "Webhook not found."
+
+
+class WebhookPaused(Exception):
+    message = "This webhook is paused: resume it to send a test event."
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,4 +174,50 @@ def webhook_redeliver(*, actor: Actor, channel: str, delivery_id: UUID) -> Webho
         )
         delivery.save(update_fields=["status", "next_attempt_at", "claimed_until"])
         _audit(actor, channel, AuditAction.WEBHOOK_REDELIVERED, delivery.endpoint, delivery=str(delivery.id))
+    return delivery
+
+
+def webhook_test_send(*, actor: Actor, channel: str, endpoint_id: UUID) -> WebhookDelivery:
+    """Queue one TEST_EVENT to this endpoint only, whatever it subscribes to: the event and its
+    delivery are written here, in one transaction; the worker sends it as it sends any other
+    (signed, retried, in the delivery log, redeliverable). Takes the endpoint's row lock.
+
+    The event never gets a position (events.feed.events_number skips its type), so it is not
+    in the feed and no other endpoint gets it."""
+    actor.require(Perm.MANAGE_SETTINGS)
+    with transaction.atomic():
+        endpoint = _endpoint_locked(actor, endpoint_id)
+        # Refused while paused rather than queued: the worker sends nothing to a paused endpoint,
+        # so the test would wait unseen and arrive, stale, whenever the endpoint is resumed.
+        if not endpoint.is_active:
+            raise WebhookPaused()
+        now = timezone.now()
+        event_id = uuid7()
+        data = {"endpointId": str(endpoint.id), "message": TEST_MESSAGE}
+        events_record(
+            [
+                {
+                    "id": event_id,
+                    "company_id": endpoint.company_id,
+                    "type": TEST_EVENT,
+                    "data": data,
+                    "created_at": now,
+                }
+            ]
+        )
+        delivery = WebhookDelivery.objects.create(
+            company_id=endpoint.company_id,
+            endpoint=endpoint,
+            event_id=event_id,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        _audit(
+            actor,
+            channel,
+            AuditAction.WEBHOOK_TEST_SENT,
+            endpoint,
+            event=str(event_id),
+            delivery=str(delivery.id),
+        )
     return delivery

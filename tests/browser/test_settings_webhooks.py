@@ -1,11 +1,12 @@
-"""Settings → Webhooks in a real browser: add an endpoint, see its secret once, rotate it."""
+"""Settings → Webhooks in a real browser: add an endpoint, see its secret once, rotate it,
+send it a test event."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from stockline.webhooks.models import WebhookEndpoint
+from stockline.webhooks.models import TEST_EVENT, WebhookDelivery, WebhookEndpoint
 from tests.browser.test_dashboard_flows import log_in
 from tests.factories import make_company
 
@@ -40,3 +41,24 @@ def test_add_an_endpoint_see_the_secret_once_then_rotate(page):
     endpoint.refresh_from_db()
     expect(page.get_by_label("New signing secret")).to_have_value(endpoint.secret)
     assert endpoint.previous_secret not in page.content()
+
+
+def test_send_a_test_event_from_the_endpoint_page(page, tmp_path):
+    company, owner = make_company("Acme")
+    log_in(page, owner.user.email)
+    page.goto("/dashboard/settings/webhooks")
+    page.get_by_label("Endpoint URL").fill("https://erp.example.com/hooks")
+    page.get_by_label("Stock changed").check()
+    page.get_by_role("button", name="Add endpoint").click()
+    page.goto("/dashboard/settings/webhooks")
+    page.get_by_role("link", name="Deliveries").first.click()
+
+    page.get_by_role("button", name="Send test event").click()
+
+    delivery = WebhookDelivery.objects.get(company=company)
+    assert delivery.event.type == TEST_EVENT
+    expect(page.locator(".messages")).to_contain_text(f"Test event {delivery.event_id} queued")
+    row = page.locator(f'[data-delivery="{delivery.id}"]')
+    expect(row).to_contain_text(TEST_EVENT)
+    expect(row).to_contain_text("Pending")
+    page.screenshot(path=str(tmp_path / "webhook-test-event.png"), full_page=True)

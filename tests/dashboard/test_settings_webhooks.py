@@ -1,5 +1,6 @@
 """Settings → Webhooks (issue 14): endpoints added with the secret shown once, edited,
-paused and resumed, rotated, deleted, and a delivery log with Redeliver, for OWNER/ADMIN."""
+paused and resumed, rotated, deleted, sent a test event, and a delivery log with Redeliver,
+for OWNER/ADMIN."""
 
 import pytest
 from django.utils import timezone
@@ -8,7 +9,7 @@ from stockline.accounts.models import Role
 from stockline.audit.models import AuditAction, AuditEntry
 from stockline.core.channels import Channel
 from stockline.events.feed import events_number
-from stockline.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from stockline.webhooks.models import TEST_EVENT, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from stockline.webhooks.services import webhook_endpoint_create
 from tests.factories import make_company, make_product, owner_actor
 
@@ -248,6 +249,7 @@ def test_another_companys_endpoint_and_delivery_are_404(owner_client, company):
         (f"{BASE}/{endpoint.id}", {"url": "https://x.example.com", "events": ["stock.changed"]}),
         (f"{BASE}/{endpoint.id}/active", {"is_active": "0"}),
         (f"{BASE}/{endpoint.id}/rotate", {}),
+        (f"{BASE}/{endpoint.id}/test", {}),
         (f"{BASE}/{endpoint.id}/delete", {}),
         (f"{BASE}/deliveries/{delivery.id}/redeliver", {}),
     ]:
@@ -270,6 +272,7 @@ def test_member_gets_403_on_every_route(staff_client, company):
         (f"{BASE}/{endpoint.id}", {"url": "https://x.example.com", "events": ["stock.changed"]}),
         (f"{BASE}/{endpoint.id}/active", {"is_active": "0"}),
         (f"{BASE}/{endpoint.id}/rotate", {}),
+        (f"{BASE}/{endpoint.id}/test", {}),
         (f"{BASE}/{endpoint.id}/delete", {}),
         (f"{BASE}/deliveries/{delivery.id}/redeliver", {}),
     ]:
@@ -287,6 +290,7 @@ def test_mutations_need_post(owner_client, company):
     for path in (
         f"{BASE}/{endpoint.id}/active",
         f"{BASE}/{endpoint.id}/rotate",
+        f"{BASE}/{endpoint.id}/test",
         f"{BASE}/{endpoint.id}/delete",
         f"{BASE}/deliveries/{delivery.id}/redeliver",
     ):
@@ -298,3 +302,42 @@ def test_settings_nav_links_webhooks_for_owner_and_admin(staff_client, company):
     for role in (Role.OWNER, Role.ADMIN):
         body = staff_client(role).get("/dashboard").content.decode()
         assert f'href="{BASE}"' in body
+
+
+@pytest.mark.parametrize("role", [Role.OWNER, Role.ADMIN])
+def test_send_test_event_queues_one_delivery_to_that_endpoint_and_shows_it(staff_client, company, role):
+    client = staff_client(role)
+    endpoint = make_endpoint(company)
+    other = make_endpoint(company, url="https://wms.example.com/in")
+    page = client.get(f"{BASE}/{endpoint.id}").content.decode()
+    assert f'action="{BASE}/{endpoint.id}/test"' in page and "Send test event" in page
+
+    response = client.post(f"{BASE}/{endpoint.id}/test", follow=True)
+
+    assert response.redirect_chain[-1][0] == f"{BASE}/{endpoint.id}"
+    (delivery,) = WebhookDelivery.objects.filter(company=company)
+    assert (delivery.endpoint_id, delivery.status, delivery.event.type) == (
+        endpoint.id,
+        DeliveryStatus.PENDING,
+        TEST_EVENT,
+    )
+    body = response.content.decode()
+    assert f"Test event {delivery.event_id} queued" in body
+    assert [d.id for d in response.context["deliveries"]] == [delivery.id]
+    assert TEST_EVENT in body and "Pending" in body
+    assert not WebhookDelivery.objects.filter(endpoint=other).exists()
+    assert audit_actions(company)[-1] == AuditAction.WEBHOOK_TEST_SENT
+
+
+def test_send_test_event_to_a_paused_endpoint_says_to_resume_it(owner_client, company):
+    endpoint = make_endpoint(company)
+    owner_client.post(f"{BASE}/{endpoint.id}/active", {"is_active": "0"})
+    page = owner_client.get(f"{BASE}/{endpoint.id}").content.decode()
+    assert 'disabled title="Resume the webhook to send a test event."' in page
+
+    response = owner_client.post(f"{BASE}/{endpoint.id}/test", follow=True)
+
+    assert response.redirect_chain[-1][0] == f"{BASE}/{endpoint.id}"
+    assert "This webhook is paused: resume it to send a test event." in response.content.decode()
+    assert not WebhookDelivery.objects.exists()
+    assert AuditAction.WEBHOOK_TEST_SENT not in audit_actions(company)

@@ -1,6 +1,6 @@
 """Settings → Webhooks (OWNER/ADMIN): endpoints added (the secret is shown once), edited,
-paused and resumed, deleted, their secrets rotated (the new one shown once), and each
-endpoint's delivery log with "Redeliver". stockline.webhooks.services holds every rule and
+paused and resumed, deleted, their secrets rotated (the new one shown once), sent a test
+event, and each endpoint's delivery log with "Redeliver". stockline.webhooks.services holds every rule and
 writes every audit entry; these views parse a form, call it and render."""
 
 from django.contrib import messages
@@ -19,11 +19,13 @@ from stockline.dashboard.forms.webhooks import WebhookActiveForm, WebhookEndpoin
 from stockline.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from stockline.webhooks.services import (
     WebhookNotFound,
+    WebhookPaused,
     webhook_endpoint_create,
     webhook_endpoint_delete,
     webhook_endpoint_update,
     webhook_redeliver,
     webhook_secret_rotate,
+    webhook_test_send,
 )
 
 DELIVERIES_PER_PAGE = 50
@@ -180,3 +182,19 @@ def webhook_redeliver_view(request, delivery_id):
         raise Http404(exc.message) from exc
     messages.success(request, f"Event {delivery.event_id} queued to be sent again now.")
     return redirect("dashboard:settings_webhook", delivery.endpoint_id)
+
+
+@require_POST
+@staff_view(Perm.MANAGE_SETTINGS)
+def webhook_test(request, endpoint_id):
+    try:
+        delivery = webhook_test_send(actor=request.actor, channel=Channel.DASHBOARD, endpoint_id=endpoint_id)
+    except WebhookNotFound as exc:
+        raise Http404(exc.message) from exc
+    except WebhookPaused as exc:
+        messages.error(request, exc.message)
+        return redirect("dashboard:settings_webhook", endpoint_id)
+    messages.success(
+        request, f"Test event {delivery.event_id} queued: it appears in the delivery log once sent."
+    )
+    return redirect("dashboard:settings_webhook", endpoint_id)
