@@ -1,4 +1,4 @@
-"""GET /api/v1/events: the company's stock events, oldest first, every one exactly once."""
+"""GET /api/v1/events: the company's events, oldest first, every one exactly once."""
 
 from django.db import transaction
 
@@ -28,15 +28,14 @@ def test_the_feed_holds_every_stock_change_in_order_with_its_envelope(api, compa
         actor=owner_actor(company), channel=Channel.API, product_id=product.id, delta=5, note="Found"
     )
     events = _follow(api, limit="2")
-    assert [(e["event"], e["data"]["stockBefore"], e["data"]["stockAfter"]) for e in events] == [
-        ("stock.changed", 0, 10),
-        ("stock.changed", 10, 7),
-        ("stock.changed", 7, 12),
-    ]
-    first = events[0]
-    assert set(first) == {"id", "event", "timestamp", "data"}
-    assert first["data"]["sku"] == "FW-1" and first["data"]["version"] == 1
-    assert [e["data"]["version"] for e in events] == [1, 2, 3]
+    # The product's creation comes first, then its opening stock and each movement.
+    assert [e["event"] for e in events] == ["product.created", *["stock.changed"] * 3]
+    assert events[0]["data"]["id"] == str(product.id)
+    stock = events[1:]
+    assert [(e["data"]["stockBefore"], e["data"]["stockAfter"]) for e in stock] == [(0, 10), (10, 7), (7, 12)]
+    assert all(set(e) == {"id", "event", "timestamp", "data"} for e in events)
+    assert stock[0]["data"]["sku"] == "FW-1" and stock[0]["data"]["version"] == 1
+    assert [e["data"]["version"] for e in stock] == [1, 2, 3]
     assert {e["id"] for e in events} == {str(i) for i in Event.objects.values_list("id", flat=True)}
 
 
@@ -44,7 +43,9 @@ def test_a_consumer_resumes_from_its_cursor_and_sees_only_what_came_after(api, c
     product = make_product(company, stock=10)
     body = api.get("/events").json()
     cursor = body["pagination"]["nextCursor"]
-    assert len(body["data"]) == 1 and cursor is not None and body["pagination"]["hasMore"] is False
+    assert (
+        len(body["data"]) == 2 and cursor
+    )  # product.created, its opening stock is not None and body["pagination"]["hasMore"] is False
     assert api.get("/events", {"after": cursor}).json()["data"] == []  # nothing new yet
     place(company, [(product, 2)])
     later = api.get("/events", {"after": cursor}).json()
@@ -59,15 +60,18 @@ def test_a_rolled_back_change_never_reaches_the_feed(api, company):
             raise RuntimeError("the caller fails after the adjustment")
     except RuntimeError:
         pass
-    assert [e["data"]["stockAfter"] for e in _follow(api)] == [10]
+    assert [e["event"] for e in _follow(api)] == ["product.created", "stock.changed"]
+    assert [e["data"]["stockAfter"] for e in _follow(api, event="stock.changed")] == [10]
 
 
 def test_another_companys_events_are_never_in_the_feed(api, company, other_company):
     make_product(company, stock=1)
     make_product(other_company, stock=2)
     other = ApiClient(make_key(other_company))
-    assert [e["data"]["stockAfter"] for e in _follow(api)] == [1]
-    assert [e["data"]["stockAfter"] for e in _follow(other)] == [2]
+    assert [e["data"]["stock"] for e in _follow(api, event="product.created")] == [1]
+    assert [e["data"]["stock"] for e in _follow(other, event="product.created")] == [2]
+    assert [e["data"]["stockAfter"] for e in _follow(api, event="stock.changed")] == [1]
+    assert [e["data"]["stockAfter"] for e in _follow(other, event="stock.changed")] == [2]
 
 
 def test_the_feed_filters_by_event_type(api, company):
