@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from django.db import transaction
@@ -241,11 +242,11 @@ def order_status_change(
             metadata={"status": [previous, status], "restocked": restocked},
         )
         if restocked:
-            _order_restock(actor=actor, channel=channel, order=order, audit_entry_id=entry.id)
+            _order_restock(actor=actor, channel=channel, order=order, audit_entry_id=entry.id, now=now)
     return order
 
 
-def _order_restock(*, actor: Actor, channel: str, order: Order, audit_entry_id: UUID) -> None:
+def _order_restock(*, actor: Actor, channel: str, order: Order, audit_entry_id: UUID, now: datetime) -> None:
     quantities = dict(order.lines.values_list("product_id", "quantity"))
     locked = products_lock(company_id=actor.company_id, product_ids=quantities)
     stock_write(
@@ -257,4 +258,5 @@ def _order_restock(*, actor: Actor, channel: str, order: Order, audit_entry_id: 
             order_id=order.id,
             audit_entry_id=audit_entry_id,
         ),
+        now=now,
     )
