@@ -283,8 +283,8 @@ class _Writer:
             current = existing.get(r.sku)
             if current is None:
                 product = self._new_product(r)
-                creates.append(list(product.values()))
-                created.append(Product(**product))
+                creates.append(values := list(product.values()))
+                created.append(Product(*values))  # in concrete-field order: Django's fast init
                 opening.append(Opening(product["id"], r.stock, r.sku, r.name, self.company_threshold))
                 if len(self.created_detail) < BULK_AUDIT_DETAIL_LIMIT:
                     self.created_detail.append(
