@@ -216,9 +216,9 @@ def product_update(
             channel=channel,
             metadata={"changes": diff},
         )
-        events = _product_updated_events(product, before, fields, now) if fields else []
-        # The events of the edit come first: a threshold change is applied before the stock's.
-        events_record(events)
+        if fields:
+            # The edit's events come first: a threshold change counts as made before the stock's.
+            events_record(_product_updated_events(product, before, fields, now))
         if "stock" in diff:
             stock_write(
                 [stock_change(product, before=before["stock"], after=product.stock)],

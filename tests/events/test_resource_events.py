@@ -312,6 +312,27 @@ def test_a_threshold_change_that_moves_the_status_writes_the_status_event(api, c
     assert len(events_of(EventType.STOCK_CHANGED, productId=str(product.id))) == 1  # no stock change
 
 
+def test_a_threshold_and_stock_change_writes_the_thresholds_status_move_then_the_stocks(company, actor):
+    product = make_product(company, stock=10, low_stock_threshold=5)  # in stock
+
+    product_update(
+        actor=actor,
+        channel=Channel.DASHBOARD,
+        product_id=product.id,
+        changes={"low_stock_threshold": 20, "stock": 0},
+    )
+
+    # At its old stock the new threshold makes it low (10 <= 20); the stock change then empties it.
+    assert product_events(product.id) == [
+        EventType.PRODUCT_CREATED,
+        EventType.PRODUCT_UPDATED,
+        EventType.PRODUCT_LOW_STOCK,
+        EventType.PRODUCT_OUT_OF_STOCK,
+    ]
+    (change,) = events_of(EventType.STOCK_CHANGED, productId=str(product.id), version=2)
+    assert (change.data["stockAfter"], change.data["stockStatus"]) == (0, "OUT_OF_STOCK")
+
+
 def test_a_threshold_change_that_keeps_the_status_writes_only_product_updated(company, actor):
     product = make_product(company, stock=100, low_stock_threshold=5)
 
