@@ -13,11 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 
+from stockline.audit.models import AuditAction, AuditEntry
 from stockline.catalog.models import Product
 from stockline.catalog.services import product_bulk_set_active, product_create, product_update
 from stockline.core.channels import Channel
 from stockline.customers.models import Customer
 from stockline.customers.services import customer_password_set
+from stockline.demo.seed import demo_company
 from stockline.events.models import Event, EventType
 from stockline.orders.errors import InvalidTransition
 from stockline.orders.models import OrderStatus
@@ -451,6 +453,30 @@ def test_a_password_change_writes_no_customer_event(company):
     customer_password_set(customer=customer, new_password="another-pass-1")
 
     assert [e.type for e in Event.objects.filter(company=company)] == [EventType.CUSTOMER_CREATED]
+
+
+# --- the demo seed ------------------------------------------------------------------------------
+
+
+def test_the_demo_seed_writes_the_events_of_what_it_creates_through_the_services():
+    call_command("seed_demo", stdout=io.StringIO())
+
+    company = demo_company()
+    events = Event.objects.filter(company=company)
+    products = set(Product.objects.filter(company=company).values_list("id", flat=True))
+    customers = set(Customer.objects.filter(company=company).values_list("id", flat=True))
+    created = {
+        str(i) for i in events.filter(type=EventType.PRODUCT_CREATED).values_list("data__id", flat=True)
+    }
+    assert created == {str(i) for i in products}
+    assert {e.data["id"] for e in events.filter(type=EventType.CUSTOMER_CREATED)} == {
+        str(i) for i in customers
+    }
+    changed = events.filter(type=EventType.ORDER_STATUS_CHANGED).count()
+    assert (
+        changed == AuditEntry.objects.filter(company=company, action=AuditAction.ORDER_STATUS_CHANGED).count()
+    )
+    assert not Event.objects.exclude(company=company).exists()
 
 
 # --- tenant isolation --------------------------------------------------------------------------
