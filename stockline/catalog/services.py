@@ -1,8 +1,9 @@
 """Every write to a product, and every stock change outside order placement.
 
 Each service runs in one transaction, takes product row locks in pk order and writes stock
-through catalog.stock (with its ledger rows), with an audit entry, and raises a typed error
-from catalog.errors (or Django's ValidationError for field rules) without writing anything.
+through catalog.stock (with its ledger rows and stock events), with an audit entry and the
+product.created / product.updated event of what it changed, and raises a typed error from
+catalog.errors (or Django's ValidationError for field rules) without writing anything.
 """
 
 from dataclasses import dataclass, field
@@ -32,12 +33,17 @@ from stockline.catalog.stock import (
     movement_loaded,
     product_lock,
     products_lock,
+    status_event_types,
     stock_change,
     stock_delta,
     stock_open,
     stock_write,
 )
+from stockline.catalog.stock_rules import effective_threshold, stock_status
 from stockline.core.channels import Channel
+from stockline.events.feed import events_record
+from stockline.events.models import EventType
+from stockline.events.payloads import event_rows, product_data, products_data
 
 # Fields a caller may set through product_create / product_update.
 PRODUCT_FIELDS = (
@@ -120,7 +126,8 @@ def product_create(
     is_active: bool = True,
     reference: str = "",
 ) -> Product:
-    """Create a product; its opening stock is the first row of its ledger."""
+    """Create a product; its opening stock is the first row of its ledger. Writes its
+    product.created event."""
     actor.require(Perm.MANAGE_PRODUCTS)
     product = Product(
         company_id=actor.company_id,
@@ -145,9 +152,13 @@ def product_create(
             channel=channel,
             metadata={f: _audit_value(getattr(product, f)) for f in PRODUCT_FIELDS},
         )
+        # product.created first: a consumer meets the product before its opening stock.
+        data = product_data(product, company_threshold=product.company.low_stock_threshold)
+        events_record(event_rows(actor.company_id, EventType.PRODUCT_CREATED, [data], product.created_at))
         stock_open(
             [Opening(product.id, product.stock, product.sku, product.name, product.effective_threshold)],
             _edit_ledger(actor=actor, channel=channel, audit_entry_id=entry.id, reference=reference),
+            now=product.created_at,
         )
     return product
 
@@ -165,6 +176,9 @@ def product_update(
 
     `expected_stock` turns a stock set into compare-and-set: StockConflict if the stock is
     no longer that value (so a blind set never overwrites a concurrent sale).
+
+    Writes product.updated (the product after the change) when a field other than stock
+    changed, and the status events of a threshold change that moves the product's status.
     """
     actor.require(Perm.MANAGE_PRODUCTS)
     unknown = set(changes) - set(PRODUCT_FIELDS)
@@ -190,7 +204,10 @@ def product_update(
             return product
         _check(product)
         if fields := [f for f in diff if f != "stock"]:
-            _save(product, update_fields=[*fields, "updated_at"])
+            _save(product, update_fields=[*fields, "updated_at"])  # auto_now stamps updated_at
+        else:
+            product.updated_at = timezone.now()
+        now = product.updated_at  # what stock_write stamps too, so the row and its events agree
         entry = audit_record(
             actor=actor,
             action=AuditAction.PRODUCT_UPDATED,
@@ -199,12 +216,38 @@ def product_update(
             channel=channel,
             metadata={"changes": diff},
         )
+        if fields:
+            # The edit's events come first: a threshold change counts as made before the stock's.
+            events_record(_product_updated_events(product, before, fields, now))
         if "stock" in diff:
             stock_write(
                 [stock_change(product, before=before["stock"], after=product.stock)],
                 _edit_ledger(actor=actor, channel=channel, audit_entry_id=entry.id, reference=reference),
+                now=now,
             )
     return product
+
+
+def _product_updated_events(product: Product, before: dict, fields: list[str], now) -> list[dict]:
+    """product.updated of a locked product whose non-stock `fields` changed, and the status
+    events of its threshold moving its status at the stock it had (catalog.stock writes those
+    of a stock change, at the new threshold)."""
+    company_threshold = product.company.low_stock_threshold
+    data = product_data(product, company_threshold=company_threshold)
+    types = [EventType.PRODUCT_UPDATED]
+    if "low_stock_threshold" in fields:
+        status_at = {
+            when: stock_status(
+                stock=before["stock"],
+                threshold=effective_threshold(override=override, company_default=company_threshold),
+            )
+            for when, override in (
+                ("before", before["low_stock_threshold"]),
+                ("after", product.low_stock_threshold),
+            )
+        }
+        types += status_event_types(**status_at)
+    return [row for type_ in types for row in event_rows(product.company_id, type_, [data], now)]
 
 
 def _bulk_selection(product_ids) -> list[UUID]:
@@ -351,7 +394,8 @@ def stock_bulk_adjust(
 
 
 def product_bulk_set_active(*, actor: Actor, channel: str, product_ids: list[UUID], is_active: bool) -> int:
-    """Activate or deactivate the selected products; returns how many changed.
+    """Activate or deactivate the selected products; returns how many changed. Writes one
+    product.updated per product changed.
 
     Refuses, as stock_bulk_adjust does and writing nothing, an empty or too large selection
     and any id that is not one of the company's products.
@@ -364,8 +408,18 @@ def product_bulk_set_active(*, actor: Actor, channel: str, product_ids: list[UUI
         changed = [p for p in locked.values() if p.is_active != is_active]
         if not changed:
             return 0
-        Product.objects.filter(id__in=[p.id for p in changed]).update(
-            is_active=is_active, updated_at=timezone.now()
+        now = timezone.now()
+        Product.objects.filter(id__in=[p.id for p in changed]).update(is_active=is_active, updated_at=now)
+        for product in changed:
+            product.is_active, product.updated_at = is_active, now
+        company_threshold = changed[0].company.low_stock_threshold
+        events_record(
+            event_rows(
+                actor.company_id,
+                EventType.PRODUCT_UPDATED,
+                products_data(changed, company_threshold=company_threshold),
+                now,
+            )
         )
         audit_record(
             actor=actor,

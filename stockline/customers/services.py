@@ -10,6 +10,9 @@ from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
 from stockline.core.channels import Channel
 from stockline.customers.models import Customer, CustomerStatus
+from stockline.events.feed import events_record
+from stockline.events.models import EventType
+from stockline.events.payloads import customer_data, event_rows
 
 _EMAIL_TAKEN = "A customer with this email already exists."
 
@@ -23,7 +26,8 @@ def customer_create(
     password: str | None = None,
     status: str = CustomerStatus.ACTIVE,
 ) -> Customer:
-    """Create a customer of the actor's company; the email is stored lower-case."""
+    """Create a customer of the actor's company; the email is stored lower-case. Writes its
+    customer.created event."""
     customer = Customer(
         company_id=actor.company_id,
         email=(email or "").strip().lower(),
@@ -45,6 +49,14 @@ def customer_create(
                 entity_id=customer.id,
                 channel=channel,
                 metadata={"email": customer.email, "name": customer.name},
+            )
+            events_record(
+                event_rows(
+                    actor.company_id,
+                    EventType.CUSTOMER_CREATED,
+                    [customer_data(customer)],
+                    customer.created_at,
+                )
             )
     except IntegrityError as exc:
         raise ValidationError({"email": [_EMAIL_TAKEN]}) from exc

@@ -9,8 +9,10 @@ import_file_apply   the command line: apply a previewed file of any size
 Both applies run in one transaction, lock every product seen at preview in primary-key order
 before writing, and refuse (ImportStale, nothing written) if any stock changed since the
 preview. They write products with bulk statements a chunk at a time, a StockMovement with
-reason IMPORT for every stock set or changed, one ProductBulkUpdated audit entry per import
-and one ProductCreated entry summarising the new products.
+reason IMPORT for every stock set or changed, a product.created event per new product and a
+product.updated per product whose fields other than stock changed (one insert a chunk), one
+ProductBulkUpdated audit entry per import and one ProductCreated entry summarising the new
+products.
 """
 
 import io
@@ -33,6 +35,9 @@ from stockline.catalog.stock import LedgerEntry, Opening, StockChange, stock_ope
 from stockline.core.channels import Channel
 from stockline.core.ids import uuid7
 from stockline.core.rows import rows_insert, rows_update
+from stockline.events.feed import events_record
+from stockline.events.models import EventType
+from stockline.events.payloads import event_rows, products_data
 from stockline.imports.columns import column_map
 from stockline.imports.errors import (
     Drift,
@@ -61,7 +66,7 @@ DETAIL_LIMIT = 1000  # rows to create/update listed in a preview; the counts cov
 # Product fields a row may set (the SKU is the key), and how the CSV names them.
 FIELDS = ("name", "description", "category", "unit", "price", "stock", "is_active")
 COLUMN_OF = {"is_active": "isActive"}
-_EXISTING = ("id", "sku", *FIELDS, "version", "low_stock_threshold")
+_EXISTING = ("id", "sku", *FIELDS, "version", "low_stock_threshold", "created_at")
 _ID, _SKU, _STOCK = 0, 1, _EXISTING.index("stock")
 _NAME, _VERSION, _THRESHOLD = (
     _EXISTING.index("name"),
@@ -273,11 +278,13 @@ class _Writer:
     def chunk(self, rows: list[ProductRow], existing: dict[str, tuple]) -> None:
         """Create or update these rows' products; `existing` are the locked products by SKU."""
         creates, updates, opening, stock_changes = [], [], [], []
+        created, updated = [], []  # the products of the chunk's events, as written
         for r in rows:
             current = existing.get(r.sku)
             if current is None:
                 product = self._new_product(r)
-                creates.append(list(product.values()))
+                creates.append(values := list(product.values()))
+                created.append(Product(*values))  # in concrete-field order: Django's fast init
                 opening.append(Opening(product["id"], r.stock, r.sku, r.name, self.company_threshold))
                 if len(self.created_detail) < BULK_AUDIT_DETAIL_LIMIT:
                     self.created_detail.append(
@@ -289,6 +296,8 @@ class _Writer:
                 self.counts["unchanged"] += 1
                 continue
             updates.append((current, diff))
+            if diff.keys() != {"stock"}:
+                updated.append(self._updated_product(current, diff))
             if "stock" in diff:
                 self.counts["stock_changes"] += 1
                 stock_changes.append(self._stock_change(current, r))
@@ -296,12 +305,27 @@ class _Writer:
                 changes = {COLUMN_OF.get(f, f): [_json(a), _json(b)] for f, (a, b) in diff.items()}
                 self.updated_detail.append({"id": str(current[_ID]), "sku": r.sku, "changes": changes})
         rows_insert(Product, self.product_fields, creates)
+        # A product's created / updated event comes before its stock events, as in catalog.services.
+        events_record(
+            [
+                *event_rows(self.company_id, EventType.PRODUCT_CREATED, self._data(created), self.now),
+                *event_rows(self.company_id, EventType.PRODUCT_UPDATED, self._data(updated), self.now),
+            ]
+        )
         stock_open(opening, self.created_ledger, now=self.now)
         self._update(updates)
         stock_write(stock_changes, self.updated_ledger, now=self.now)
         self.counts["rows"] += len(rows)
         self.counts["created"] += len(creates)
         self.counts["updated"] += len(updates)
+
+    def _updated_product(self, current: tuple, diff: dict) -> Product:
+        """The product of `current` (an _EXISTING tuple) as the update leaves it."""
+        values = dict(zip(_EXISTING, current, strict=True)) | {f: new for f, (_, new) in diff.items()}
+        return Product(company_id=self.company_id, updated_at=self.now, **values)
+
+    def _data(self, products: list[Product]) -> list[dict]:
+        return products_data(products, company_threshold=self.company_threshold)
 
     def _update(self, updates: list[tuple[tuple, dict]]) -> None:
         """One UPDATE per product of the fields other than stock (catalog.stock writes it) any

@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from django.db import transaction
@@ -17,6 +18,9 @@ from stockline.catalog.stock import LedgerEntry, products_lock, stock_delta, sto
 from stockline.catalog.stock_rules import StockStatus, effective_threshold, stock_status
 from stockline.core.channels import ORDER_CHANNELS, Channel
 from stockline.customers.models import Customer, CustomerStatus
+from stockline.events.feed import events_record
+from stockline.events.models import EventType
+from stockline.events.payloads import event_rows
 from stockline.notifications.services import LowStockItem, low_stock_alert_enqueue
 from stockline.orders.errors import CustomerNotFound, InvalidTransition, OrderError, OrderNotFound
 from stockline.orders.lifecycle import RESTOCKABLE_STATUSES, OrderStatus, can_transition
@@ -199,6 +203,7 @@ def order_status_change(
     Cancel/refund never restores stock unless `restock` is asked for, and an order is
     restocked at most once (guarded by its locked row's restocked_at).
     Locks: the order row, then its products in pk order.
+    Writes its order.status_changed event (and a restock's stock events).
     """
     actor.require(Perm.MANAGE_ORDERS)
     if status not in OrderStatus.values:
@@ -216,10 +221,17 @@ def order_status_change(
         order.status = status
         update_fields = ["status", "updated_at"]
         restocked = restock and order.restocked_at is None
+        now = timezone.now()
         if restocked:
-            order.restocked_at = timezone.now()
+            order.restocked_at = now
             update_fields.append("restocked_at")
         order.save(update_fields=update_fields)
+        change = {"id": order.id, "number": order.display_number, "from": previous, "to": status}
+        events_record(
+            event_rows(
+                actor.company_id, EventType.ORDER_STATUS_CHANGED, [change | {"restocked": restocked}], now
+            )
+        )
         entry = audit_record(
             actor=actor,
             action=AuditAction.ORDER_STATUS_CHANGED,
@@ -229,11 +241,11 @@ def order_status_change(
             metadata={"status": [previous, status], "restocked": restocked},
         )
         if restocked:
-            _order_restock(actor=actor, channel=channel, order=order, audit_entry_id=entry.id)
+            _order_restock(actor=actor, channel=channel, order=order, audit_entry_id=entry.id, now=now)
     return order
 
 
-def _order_restock(*, actor: Actor, channel: str, order: Order, audit_entry_id: UUID) -> None:
+def _order_restock(*, actor: Actor, channel: str, order: Order, audit_entry_id: UUID, now: datetime) -> None:
     quantities = dict(order.lines.values_list("product_id", "quantity"))
     locked = products_lock(company_id=actor.company_id, product_ids=quantities)
     stock_write(
@@ -245,4 +257,5 @@ def _order_restock(*, actor: Actor, channel: str, order: Order, audit_entry_id: 
             order_id=order.id,
             audit_entry_id=audit_entry_id,
         ),
+        now=now,
     )

@@ -1,4 +1,4 @@
-"""GET /api/v1/events: the company's stock events, oldest first, every one exactly once."""
+"""GET /api/v1/events: the company's events, oldest first, every one exactly once."""
 
 from django.db import transaction
 
@@ -33,16 +33,18 @@ def test_the_feed_holds_every_stock_change_in_order_with_its_envelope(api, compa
         ("stock.changed", 10, 7),
         ("stock.changed", 7, 12),
     ]
-    first = events[0]
-    assert set(first) == {"id", "event", "timestamp", "data"}
-    assert first["data"]["sku"] == "FW-1" and first["data"]["version"] == 1
+    assert all(set(e) == {"id", "event", "timestamp", "data"} for e in events)
+    assert events[0]["data"]["sku"] == "FW-1" and events[0]["data"]["version"] == 1
     assert [e["data"]["version"] for e in events] == [1, 2, 3]
     stock_changed = Event.objects.filter(type="stock.changed")
     assert {e["id"] for e in events} == {str(i) for i in stock_changed.values_list("id", flat=True)}
-    # and the unfiltered feed holds them in the same order among the order's other events
+    # the unfiltered feed: the product's creation first, then the same stock events in the same
+    # order among the order's other events
     everything = _follow(api, limit="3")
+    assert everything[0]["event"] == "product.created" and everything[0]["data"]["id"] == str(product.id)
     assert [e for e in everything if e["event"] == "stock.changed"] == events
     assert "order.created" in {e["event"] for e in everything}
+    assert {e["id"] for e in everything} == {str(i) for i in Event.objects.values_list("id", flat=True)}
 
 
 def test_a_consumer_resumes_from_its_cursor_and_sees_only_what_came_after(api, company):
@@ -64,6 +66,7 @@ def test_a_rolled_back_change_never_reaches_the_feed(api, company):
             raise RuntimeError("the caller fails after the adjustment")
     except RuntimeError:
         pass
+    assert [e["event"] for e in _follow(api)] == ["product.created", "stock.changed"]
     assert [e["data"]["stockAfter"] for e in _follow(api, event="stock.changed")] == [10]
 
 
@@ -71,6 +74,8 @@ def test_another_companys_events_are_never_in_the_feed(api, company, other_compa
     make_product(company, stock=1)
     make_product(other_company, stock=2)
     other = ApiClient(make_key(other_company))
+    assert [e["data"]["stock"] for e in _follow(api, event="product.created")] == [1]
+    assert [e["data"]["stock"] for e in _follow(other, event="product.created")] == [2]
     assert [e["data"]["stockAfter"] for e in _follow(api, event="stock.changed")] == [1]
     assert [e["data"]["stockAfter"] for e in _follow(other, event="stock.changed")] == [2]
 

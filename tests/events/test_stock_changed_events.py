@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from stockline.catalog.errors import InsufficientStock
@@ -260,7 +261,7 @@ def test_an_order_refused_for_short_stock_writes_no_event(company):
     with pytest.raises(InsufficientStock):
         place(company, [(plenty, 1), (short, 2)])
 
-    assert Event.objects.count() == 2  # the two opening stocks
+    assert Event.objects.count() == 4  # the two products' product.created and opening stock
     assert [e["version"] for e in assert_one_event_per_movement(plenty)] == [1]
     assert Product.objects.get(id=plenty.id).version == 1
 
@@ -284,15 +285,21 @@ def positions() -> list[int | None]:
     return list(Event.objects.order_by("created_at", "id").values_list("position", flat=True))
 
 
+# Each new product writes two events: product.created, then its opening stock.changed.
+PER_PRODUCT = 2
+
+
 def test_events_number_gives_unnumbered_events_positions_1_to_n_in_commit_order(company):
     products = [make_product(company) for _ in range(5)]
-    assert positions() == [None] * 5
+    assert positions() == [None] * 5 * PER_PRODUCT
 
-    assert events_number() == 5
+    assert events_number() == 5 * PER_PRODUCT
 
-    assert positions() == [1, 2, 3, 4, 5]
+    assert positions() == list(range(1, 5 * PER_PRODUCT + 1))
     by_position = Event.objects.order_by("position")
-    assert [e.data["productId"] for e in by_position] == [str(p.id) for p in products]
+    assert [(e.type, e.data.get("id") or e.data["productId"]) for e in by_position] == [
+        (type_, str(p.id)) for p in products for type_ in (EventType.PRODUCT_CREATED, EventType.STOCK_CHANGED)
+    ]
 
 
 def test_a_second_numbering_run_numbers_only_the_new_events(company):
@@ -303,21 +310,21 @@ def test_a_second_numbering_run_numbers_only_the_new_events(company):
     for _ in range(2):
         make_product(company)
 
-    assert events_number() == 2
+    assert events_number() == 2 * PER_PRODUCT
     assert events_number() == 0
 
     now = dict(Event.objects.values_list("id", "position"))
     assert {k: now[k] for k in first} == first  # a position, once given, never changes
-    assert sorted(now.values()) == [1, 2, 3, 4, 5]
+    assert sorted(now.values()) == list(range(1, 5 * PER_PRODUCT + 1))
 
 
 def test_events_number_takes_at_most_a_batch_per_run(company):
     for _ in range(5):
         make_product(company)
 
-    assert events_number(batch=3) == 3
-    assert events_number(batch=3) == 2
-    assert sorted(positions()) == [1, 2, 3, 4, 5]
+    assert events_number(batch=7) == 7
+    assert events_number(batch=7) == 3
+    assert sorted(positions()) == list(range(1, 11))
 
 
 def test_unnumbered_events_are_not_in_the_feed(company):
@@ -331,13 +338,13 @@ def test_events_after_pages_by_position(company):
         make_product(company)
     events_number()
 
-    first, more = events_after(company_id=company.id, after=0, limit=2)
-    assert ([e.position for e in first], more) == ([1, 2], True)
-    second, more = events_after(company_id=company.id, after=first[-1].position, limit=2)
-    assert ([e.position for e in second], more) == ([3, 4], True)
-    last, more = events_after(company_id=company.id, after=second[-1].position, limit=2)
-    assert ([e.position for e in last], more) == ([5], False)
-    assert events_after(company_id=company.id, after=5, limit=2) == ([], False)
+    first, more = events_after(company_id=company.id, after=0, limit=4)
+    assert ([e.position for e in first], more) == ([1, 2, 3, 4], True)
+    second, more = events_after(company_id=company.id, after=first[-1].position, limit=4)
+    assert ([e.position for e in second], more) == ([5, 6, 7, 8], True)
+    last, more = events_after(company_id=company.id, after=second[-1].position, limit=4)
+    assert ([e.position for e in last], more) == ([9, 10], False)
+    assert events_after(company_id=company.id, after=10, limit=2) == ([], False)
 
 
 def test_events_after_filters_by_type(company):
@@ -351,7 +358,7 @@ def test_events_after_filters_by_type(company):
     every, _ = events_after(company_id=company.id, after=0, limit=10)
     assert [e.type for e in stock] == [EventType.STOCK_CHANGED]
     assert [e.type for e in other] == ["other.thing"]
-    assert [e.position for e in every] == [1, 2]
+    assert [e.position for e in every] == [1, 2, 3]  # product.created, stock.changed, other.thing
 
 
 def test_another_companys_events_never_appear_in_a_companys_feed(company):
@@ -365,7 +372,7 @@ def test_another_companys_events_never_appear_in_a_companys_feed(company):
 
     seen, _ = events_after(company_id=company.id, after=0, limit=100)
     assert {e.company_id for e in seen} == {company.id}
-    assert [e.data["productId"] for e in seen] == [str(p.id) for p in ours]
+    assert [e.data.get("id") or e.data["productId"] for e in seen] == [str(p.id) for p in ours for _ in "cs"]
     theirs_seen, _ = events_after(company_id=rival.id, after=0, limit=100, types=[EventType.STOCK_CHANGED])
     assert [e.data["version"] for e in theirs_seen] == [1, 2]
     assert all(e.data["productId"] == str(theirs.id) for e in theirs_seen)
@@ -376,12 +383,18 @@ def test_events_prune_removes_numbered_events_past_retention_and_keeps_the_rest(
     now = timezone.now()
     old, recent = make_product(company), make_product(company)
     events_number()
-    unnumbered = make_product(company)  # its event is written after the numbering run
+    unnumbered = make_product(company)  # its events are written after the numbering run
     age = {old: timedelta(days=8), recent: timedelta(days=6), unnumbered: timedelta(days=30)}
     for product, days in age.items():
-        Event.objects.filter(data__productId=str(product.id)).update(created_at=now - days)
+        of_product = Q(data__productId=str(product.id)) | Q(data__id=str(product.id))
+        Event.objects.filter(of_product).update(created_at=now - days)
 
-    assert events_prune(now=now) == 1
+    assert events_prune(now=now) == PER_PRODUCT  # old's product.created and stock.changed
 
-    left = {e.data["productId"]: e.position for e in Event.objects.all()}
-    assert left == {str(recent.id): 2, str(unnumbered.id): None}
+    left = {(e.type, e.data.get("id") or e.data["productId"]): e.position for e in Event.objects.all()}
+    assert left == {
+        (EventType.PRODUCT_CREATED, str(recent.id)): 3,
+        (EventType.STOCK_CHANGED, str(recent.id)): 4,
+        (EventType.PRODUCT_CREATED, str(unnumbered.id)): None,
+        (EventType.STOCK_CHANGED, str(unnumbered.id)): None,
+    }
