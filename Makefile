@@ -1,6 +1,6 @@
 PY ?= .venv/bin/python
 
-.PHONY: bench bench-sqlite bench-sqlite-durability bench-postgres bench-http bench-pages bench-imports
+.PHONY: bench bench-sqlite bench-sqlite-durability bench-postgres bench-http bench-pages bench-imports bench-webhooks bench-stock-sync
 
 ## Orders/s through order_place beside the raw SQL floor, one process (bench/README.md).
 bench: bench-sqlite bench-postgres
@@ -28,3 +28,11 @@ bench-pages:
 ## CSV preview and apply, 5,000 and 50,000 rows, SQLite and PostgreSQL (add --sizes 1000000 for memory).
 bench-imports:
 	$(PY) -m bench.imports
+
+## Webhook delivery rate of one worker, and a 5,000-row import's events reaching two endpoints.
+bench-webhooks:
+	$(PY) -m bench.webhooks
+
+## A 5,000-SKU stock sync batch over HTTP beside 5,000 single PATCHes, SQLite then PostgreSQL.
+bench-stock-sync:
+	$(PY) -m bench.stock_sync

@@ -301,6 +301,7 @@ class PostgresOrderWriter(RawOrderWriter):
             company=self.company_id,
             now=datetime.now(UTC),
             customer=None,
+            order_event=uuid7(),
         )
         for i, (product_id, quantity) in enumerate(sorted(lines)):
             params.update(
@@ -310,6 +311,7 @@ class PostgresOrderWriter(RawOrderWriter):
                     f"line{i}": uuid7(),
                     f"movement{i}": uuid7(),
                     f"event{i}": uuid7(),
+                    f"status_event{i}": uuid7(),
                 }
             )
         rows = self._execute(statement, params)
