@@ -93,42 +93,15 @@ def run_one(db: str, items: int, rounds: int) -> None:
     url = database_prepare(db, "stockline_bench_sync")
     key, products = _seed(url, items)
     sys.path.insert(0, str(ROOT))
-    from tests.support.gunicorn import free_port
+    from tests.support.gunicorn import gunicorn_server
 
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "API_RATE_LIMIT": "0", "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "stockline.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "300",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    with gunicorn_server(workers=1, database_url=url) as base:
+        conn = http.client.HTTPConnection(base.removeprefix("http://"), timeout=300)
         _batch(conn, key, products, 0)  # warm-up (and the levels of round 0)
         batches, patches = [], []
         for r in range(1, rounds + 1):
             batches.append(_batch(conn, key, products, 2 * r))
             patches.append(_patches(conn, key, products, 2 * r + 1))
-    finally:
-        server.terminate()
-        server.wait()
     batch, patch = statistics.median(batches), statistics.median(patches)
     print(
         f"{db:10} {items:,} SKUs, 10 % changing, {rounds} alternating rounds: "
