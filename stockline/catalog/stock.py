@@ -1,5 +1,6 @@
-"""The stock writer: every change of Product.stock and Product.version, and every ledger row
-and stock.changed event, is written here.
+"""The stock writer: every change of Product.stock and Product.version, and every ledger row,
+stock.changed event and stock-status event (product.low_stock / out_of_stock /
+back_in_stock), is written here.
 
 A stock change is: lock the products (products_lock, in primary-key order so two writers
 never deadlock), decide each one's new level (stock_change, stock_delta), then stock_write,
