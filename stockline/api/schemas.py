@@ -16,6 +16,10 @@ assert set(StockStatusLiteral.__args__) == set(StockStatus.values)
 OrderStatusLiteral = Literal["SUBMITTED", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]
 assert set(OrderStatusLiteral.__args__) == set(OrderStatus.values)
 
+# Every request body is strict: a field it does not know is a 400 naming it (a typo such as
+# "stok" must not pass as a request that changes nothing).
+STRICT = ConfigDict(extra="forbid")
+
 # The largest stock, quantity or adjustment the database stores (a PostgreSQL integer).
 MAX_UNITS = 2_147_483_647
 
@@ -110,6 +114,8 @@ class ProductListOut(Out):
 
 
 class ProductCreateIn(Schema):
+    model_config = STRICT
+
     name: Text
     sku: Text | None = None
     description: Text | None = None
@@ -122,6 +128,8 @@ class ProductCreateIn(Schema):
 
 
 class ProductPatchIn(Schema):
+    model_config = STRICT
+
     name: Text | None = None
     sku: Text | None = None
     description: Text | None = None
@@ -135,6 +143,8 @@ class ProductPatchIn(Schema):
 
 
 class StockAdjustmentIn(Schema):
+    model_config = STRICT
+
     delta: Delta
     reason: Text = Field("", max_length=200)
 
@@ -192,6 +202,8 @@ class In(BaseModel):
     """A request body read on the hot path: plain pydantic, without ninja's Schema getter
     (its getter validator ran once per item of every order request)."""
 
+    model_config = STRICT
+
 
 class OrderItemIn(In):
     productId: UUID
@@ -206,6 +218,8 @@ class OrderCreateIn(In):
 
 
 class OrderPatchIn(Schema):
+    model_config = STRICT
+
     # Documented as the enum, checked by the view: an unknown status is "Invalid order status."
     status: str = Field(..., json_schema_extra={"enum": list(OrderStatus.values)})
     restock: bool = False
@@ -233,6 +247,8 @@ class CustomerListOut(Out):
 
 
 class CustomerCreateIn(Schema):
+    model_config = STRICT
+
     email: Text = Field(..., json_schema_extra={"format": "email"})
     name: Text
     password: str | None = Field(None, min_length=8, max_length=100)
@@ -299,8 +315,6 @@ class WebhookPatchIn(In):
 
 
 class StockUpdateItemIn(In):
-    model_config = ConfigDict(extra="forbid")
-
     sku: Text | None = None
     productId: UUID | None = None
     stock: Count | None = None
@@ -309,8 +323,6 @@ class StockUpdateItemIn(In):
 
 
 class StockUpdatesIn(In):
-    model_config = ConfigDict(extra="forbid")
-
     mode: Literal["set", "delta"]
     atomic: bool = True
     reason: Text = Field("", max_length=200)

@@ -64,3 +64,27 @@ def test_every_operation_has_a_clean_unique_operation_id(client):
     assert paths["/api/v1/products"]["get"]["operationId"] == "listProducts"
     adjust = paths["/api/v1/products/{product_id}/stock-adjustments"]["post"]
     assert adjust["operationId"] == "adjustProductStock"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "unknown"),
+    [
+        ("patch", "/products/{product}", {"stok": 5}, "stok"),
+        ("post", "/products", {"name": "N", "price": "1.00", "colour": "red"}, "colour"),
+        ("post", "/products/{product}/stock-adjustments", {"delta": 1, "note": "x"}, "note"),
+        ("post", "/orders", {"items": [{"productId": "{product}", "quantity": 1, "qty": 2}]}, "items.0.qty"),
+        ("patch", "/orders/{order}", {"status": "CONFIRMED", "restok": True}, "restok"),
+        ("post", "/customers", {"email": "a@example.com", "name": "A", "phone": "1"}, "phone"),
+        ("post", "/webhooks", {"url": "https://h.example.com", "events": ["stock.changed"], "x": 1}, "x"),
+    ],
+)
+def test_a_body_with_an_unknown_field_is_a_400_naming_it_and_changes_nothing(
+    api, objects, method, path, body, unknown
+):
+    from stockline.audit.models import AuditEntry
+    from tests.api.conftest import fill
+
+    before = AuditEntry.objects.count()
+    response = getattr(api, method)(fill(path, objects), fill(body, objects))
+    assert error_of(response, 400) == f"Unknown field: {unknown}."
+    assert AuditEntry.objects.count() == before
