@@ -250,6 +250,15 @@ def _product_updated_events(product: Product, before: dict, fields: list[str], n
     return [row for type_ in types for row in event_rows(product.company_id, type_, [data], now)]
 
 
+def bulk_audit_detail(changes) -> list[dict]:
+    """The products a bulk stock entry lists (the first BULK_AUDIT_DETAIL_LIMIT): each change's
+    product id, SKU, and stock before and after."""
+    return [
+        {"id": str(c.product_id), "sku": c.sku, "before": c.before, "after": c.after}
+        for c in changes[:BULK_AUDIT_DETAIL_LIMIT]
+    ]
+
+
 def _bulk_selection(product_ids) -> list[UUID]:
     """The distinct ids of a bulk action, in the order given: at least one, at most BULK_LIMIT."""
     ids = list(dict.fromkeys(product_ids))
@@ -371,10 +380,7 @@ def stock_bulk_adjust(
                 "selected": len(ids),
                 "changed": len(plan.changes),
                 "clamped": len(plan.clamped),
-                "products": [
-                    {"id": str(c.product_id), "sku": c.sku, "before": c.before, "after": c.after}
-                    for c in plan.changes[:BULK_AUDIT_DETAIL_LIMIT]
-                ],
+                "products": bulk_audit_detail(plan.changes),
             },
         )
         reason = MovementReason.BULK_SET if plan.mode == BulkMode.SET else MovementReason.BULK_DELTA

@@ -286,7 +286,11 @@ def _status_events(company_id: UUID, changes: Sequence[StockChange], now: dateti
     ]
     if not moved:
         return []
-    products = Product.objects.select_related("company").in_bulk([product_id for product_id, _ in moved])
+    products = (
+        Product.objects.filter(company_id=company_id)
+        .select_related("company")
+        .in_bulk([product_id for product_id, _ in moved])
+    )
     events = []
     for product_id, types in moved:
         product = products[product_id]

@@ -21,7 +21,7 @@ from stockline.audit.actors import Actor
 from stockline.audit.models import AuditAction
 from stockline.audit.services import audit_record
 from stockline.catalog.models import STOCK_MAX, MovementReason, Product
-from stockline.catalog.services import BULK_AUDIT_DETAIL_LIMIT
+from stockline.catalog.services import bulk_audit_detail
 from stockline.catalog.stock import (
     LedgerEntry,
     StockChange,
@@ -195,10 +195,7 @@ def stock_sync(
                 "changed": len(changes),
                 "failed": len(failures),
                 "reason": reason,
-                "products": [
-                    {"id": str(c.product_id), "sku": c.sku, "before": c.before, "after": c.after}
-                    for c in changes[:BULK_AUDIT_DETAIL_LIMIT]
-                ],
+                "products": bulk_audit_detail(changes),
             },
         )
         stock_write(
